@@ -313,9 +313,9 @@ inline std::string detail::condition_category_impl::message(int value) const {
 }
 
 inline bool detail::condition_category_impl::equivalent(const std::error_code& code, int value) const noexcept {
-  if (code.category() == error_category())
-    return code.category().default_error_condition(code.value()).value() == value &&
-           code.category().default_error_condition(code.value()).category() == *this;
+  // Codes of any category that maps itself onto our conditions (ours, the HTTP parser's) compare directly.
+  if (code.category().default_error_condition(code.value()).category() == *this)
+    return code.category().default_error_condition(code.value()).value() == value;
   // Asio reports OS errors through the system/generic categories.
   const auto generic = code.default_error_condition();
   if (generic.category() != std::generic_category()) return false;
