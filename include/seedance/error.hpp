@@ -110,27 +110,27 @@ inline std::error_condition make_error_condition(condition c) noexcept {
 
 /// One broken rule of a request: which field, which rule, and the offending value.
 struct problem {
-  std::string field;  ///< e.g. "ratio", "images[2]", "prompt"
-  std::string rule;   ///< e.g. "seedance2.ink offers only 16:9, 9:16 and 1:1"
-  std::string value;  ///< the offending value as text (shortened if long)
+  std::string field{};  ///< e.g. "ratio", "images[2]", "prompt"
+  std::string rule{};   ///< e.g. "seedance2.ink offers only 16:9, 9:16 and 1:1"
+  std::string value{};  ///< the offending value as text (shortened if long)
 };
 
 /// Everything known about a failure. Never contains the API key.
 struct error_details {
-  int http_status = 0;           ///< 0 when no HTTP response was received
-  std::string provider_code;     ///< e.g. "InvalidParameter", "2038", "insufficient_quota"
-  std::string provider_message;  ///< the provider's own text
-  std::string provider_type;     ///< e.g. "invalid_request_error"
-  std::string param;             ///< the field the provider blamed, when it says
-  std::string task_id;           ///< the task concerned, when known
-  std::string request_id;        ///< provider request id (header or body), when known
-  bool retry_safe = false;       ///< true when repeating the operation cannot create a second paid task
-  std::optional<std::chrono::seconds> retry_after;  ///< from Retry-After, when sent
-  std::optional<double> credits_required;           ///< Kinovi 402 `required`
-  std::optional<double> credits_available;          ///< Kinovi 402 `available`
-  std::optional<int> concurrency_limit;             ///< Kinovi 429 `limit`
-  std::optional<int> concurrency_current;           ///< Kinovi 429 `current`
-  std::vector<problem> problems;                    ///< validation problems, all at once
+  int http_status = 0;             ///< 0 when no HTTP response was received
+  std::string provider_code{};     ///< e.g. "InvalidParameter", "2038", "insufficient_quota"
+  std::string provider_message{};  ///< the provider's own text
+  std::string provider_type{};     ///< e.g. "invalid_request_error"
+  std::string param{};             ///< the field the provider blamed, when it says
+  std::string task_id{};           ///< the task concerned, when known
+  std::string request_id{};        ///< provider request id (header or body), when known
+  bool retry_safe = false;         ///< true when repeating the operation cannot create a second paid task
+  std::optional<std::chrono::seconds> retry_after{};  ///< from Retry-After, when sent
+  std::optional<double> credits_required{};           ///< Kinovi 402 `required`
+  std::optional<double> credits_available{};          ///< Kinovi 402 `available`
+  std::optional<int> concurrency_limit{};             ///< Kinovi 429 `limit`
+  std::optional<int> concurrency_current{};           ///< Kinovi 429 `current`
+  std::vector<problem> problems{};                    ///< validation problems, all at once
 };
 
 /// Maps an HTTP error status to the library's code: 400/422 rejected (invalid_request when the provider

@@ -64,8 +64,8 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
 
 /// One header field as received or to be sent.
 struct field {
-  std::string name;
-  std::string value;
+  std::string name{};
+  std::string value{};
 };
 
 /// Ordered header list with case-insensitive lookup; repeated names are kept. Thread-compatible.
@@ -96,7 +96,7 @@ class headers {
 
   /// Every value of `name`, in order.
   std::vector<std::string_view> find_all(std::string_view name) const {
-    std::vector<std::string_view> out;
+    std::vector<std::string_view> out{};
     for (const auto& f : fields_)
       if (iequals(f.name, name)) out.emplace_back(f.value);
     return out;
@@ -110,7 +110,7 @@ class headers {
   auto end() const noexcept { return fields_.end(); }
 
  private:
-  std::vector<field> fields_;
+  std::vector<field> fields_{};
 };
 
 /// An HTTP request. `target` is origin-form ("/api/v1/jobs/recordInfo?taskId=x") relative to the
@@ -118,16 +118,16 @@ class headers {
 struct request {
   http::method method = method::get;
   std::string target = "/";
-  http::headers headers;
-  std::string body;
+  http::headers headers{};
+  std::string body{};
 };
 
 /// An HTTP response. `body` holds the whole body only when the transport was asked to buffer it.
 struct response {
   int status = 0;
-  std::string reason;
-  http::headers headers;
-  std::string body;
+  std::string reason{};
+  http::headers headers{};
+  std::string body{};
   int version_minor = 1;  ///< HTTP/1.x minor version
 
   bool ok() const noexcept { return status >= 200 && status < 300; }
