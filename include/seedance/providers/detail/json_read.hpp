@@ -103,9 +103,11 @@ inline std::optional<bool> bool_at(const boost::json::value& v, std::string_view
 /// Epoch timestamp in seconds or milliseconds (numbers or numeric strings) to a time_point.
 inline std::optional<std::chrono::system_clock::time_point> epoch_at(const boost::json::value& v, std::string_view key,
                                                                      bool milliseconds) noexcept {
-  const auto n = integer_at(v, key, 0, INT64_MAX / 2000);
-  if (!n) return std::nullopt;
   using namespace std::chrono;
+  // Bounded by what system_clock can hold (year 2262 with nanosecond ticks): larger values would overflow.
+  constexpr std::int64_t max_seconds = duration_cast<seconds>(system_clock::duration::max()).count() - 1;
+  const auto n = integer_at(v, key, 0, milliseconds ? max_seconds * 1000 : max_seconds);
+  if (!n) return std::nullopt;
   return milliseconds ? system_clock::time_point(duration_cast<system_clock::duration>(std::chrono::milliseconds(*n)))
                       : system_clock::time_point(duration_cast<system_clock::duration>(std::chrono::seconds(*n)));
 }
