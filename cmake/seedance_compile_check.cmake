@@ -5,7 +5,7 @@
 #              "// expect-error: " on the source's first line (so it fails for the intended reason).
 # EXPECT=pass: the source must compile cleanly with -Wall -Wextra -Wpedantic -Werror.
 # FLAGS_FILE (written by tests/CMakeLists.txt) sets SEEDANCE_CHECK_COMPILER, SEEDANCE_CHECK_STD_FLAG,
-# SEEDANCE_CHECK_INCLUDE_DIRS and SEEDANCE_CHECK_DEFINITIONS.
+# SEEDANCE_CHECK_INCLUDE_DIRS, SEEDANCE_CHECK_IMPLICIT_INCLUDE_DIRS and SEEDANCE_CHECK_DEFINITIONS.
 cmake_minimum_required(VERSION 3.25)
 
 foreach(var SOURCE EXPECT FLAGS_FILE)
@@ -16,8 +16,12 @@ endforeach()
 include("${FLAGS_FILE}")
 
 set(args ${SEEDANCE_CHECK_STD_FLAG} -fsyntax-only -fdiagnostics-color=never)
+# The compiler's own directories stay implicit: -I/usr/include would change the search order of system headers.
+list(REMOVE_DUPLICATES SEEDANCE_CHECK_INCLUDE_DIRS)
 foreach(dir IN LISTS SEEDANCE_CHECK_INCLUDE_DIRS)
-  list(APPEND args "-I${dir}")
+  if(NOT dir IN_LIST SEEDANCE_CHECK_IMPLICIT_INCLUDE_DIRS)
+    list(APPEND args "-I${dir}")
+  endif()
 endforeach()
 foreach(definition IN LISTS SEEDANCE_CHECK_DEFINITIONS)
   list(APPEND args "-D${definition}")
@@ -44,19 +48,21 @@ execute_process(
 
 if(EXPECT STREQUAL "pass")
   if(NOT result EQUAL 0)
-    message(FATAL_ERROR "${SOURCE} must compile without warnings but did not:\n${output}")
+    message(NOTICE "${output}")
+    message(FATAL_ERROR "${SOURCE} must compile without warnings but did not (compiler output above)")
   endif()
   message(STATUS "compiled cleanly, as expected")
   return()
 endif()
 
 if(result EQUAL 0)
-  message(FATAL_ERROR "${SOURCE} compiled, but it must be rejected with: ${expected}\n${output}")
+  message(NOTICE "${output}")
+  message(FATAL_ERROR "${SOURCE} compiled, but it must be rejected with: ${expected}")
 endif()
 string(FIND "${output}" "${expected}" position)
 if(position EQUAL -1)
-  message(FATAL_ERROR "${SOURCE} was rejected, but the diagnostics do not contain the expected text\n"
-                      "  expected: ${expected}\n"
-                      "compiler output:\n${output}")
+  message(NOTICE "${output}")
+  message(FATAL_ERROR "${SOURCE} was rejected, but the compiler output above does not contain the expected "
+                      "text: ${expected}")
 endif()
 message(STATUS "rejected as expected with: ${expected}")
