@@ -515,12 +515,12 @@ class basic_parser {
   }
 
   std::size_t parse_close_body(std::string_view in, std::error_code& ec) {
-    if (in.size() > limits_.max_body_bytes - body_bytes_) {
-      ec = parse_error::body_too_large;
-      return 0;
-    }
-    deliver(in, ec);
-    return in.size();
+    // Up to the limit, then the error: what was delivered does not depend on how the input was split.
+    const auto room = limits_.max_body_bytes - body_bytes_;
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(room, in.size()));
+    if (n > 0) deliver(in.substr(0, n), ec);
+    if (!ec && n < in.size()) ec = parse_error::body_too_large;
+    return n;
   }
 
   bool count_extension_byte(std::error_code& ec) {
@@ -562,7 +562,7 @@ class basic_parser {
             if (!count_extension_byte(ec)) return i;
             state_ = c == ';' ? state::chunk_extension : state::chunk_size_space;
           } else {
-            ec = parse_error::bad_chunk_size;
+            ec = c == '\n' ? parse_error::bad_line_ending : parse_error::bad_chunk_size;
             return i;
           }
           ++i;
@@ -575,7 +575,7 @@ class basic_parser {
             if (!count_extension_byte(ec)) return i;
             if (c == ';') state_ = state::chunk_extension;
           } else {
-            ec = parse_error::bad_chunk_size;
+            ec = c == '\n' ? parse_error::bad_line_ending : parse_error::bad_chunk_size;
             return i;
           }
           ++i;
