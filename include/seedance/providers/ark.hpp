@@ -22,6 +22,7 @@
 #include <seedance/capabilities.hpp>
 #include <seedance/error.hpp>
 #include <seedance/http/message.hpp>
+#include <seedance/providers/detail/codec_common.hpp>
 #include <seedance/providers/detail/json_read.hpp>
 #include <seedance/request.hpp>
 #include <seedance/task.hpp>
@@ -29,12 +30,12 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -56,39 +57,15 @@ namespace detail::ark_wire {
 
 inline constexpr std::string_view provider = "ark";
 
-/// Provider text made safe for a one-line `what()`: control characters become spaces, long text is cut.
-inline std::string one_line(std::string_view text, std::size_t max = 300) {
-  std::string out;
-  out.reserve(text.size() < max ? text.size() : max + 3);
-  for (char c : text) {
-    if (out.size() >= max) {
-      out += "...";
-      break;
-    }
-    out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
-  }
-  return out;
-}
-
-/// Retry-After as delta-seconds; nullopt when absent or in another form. (Ark does not document it.)
-inline std::optional<std::chrono::seconds> retry_after_seconds(const http::headers& h) noexcept {
-  const auto value = h.find("Retry-After");
-  if (!value || value->empty() || value->size() > 9) return std::nullopt;
-  std::int64_t seconds = 0;
-  for (char c : *value) {
-    if (c < '0' || c > '9') return std::nullopt;
-    seconds = seconds * 10 + (c - '0');
-  }
-  return std::chrono::seconds{seconds};
-}
-
-/// Epoch seconds (documented), or milliseconds told apart by magnitude, from a number or numeric string.
-inline std::optional<std::chrono::system_clock::time_point> epoch_auto(const boost::json::value& v,
-                                                                       std::string_view key) noexcept {
-  const auto n = json::integer_at(v, key, 0, INT64_MAX / 2000);
-  if (!n) return std::nullopt;
-  return json::epoch_at(v, key, *n >= 100'000'000'000);  // 1e11 s is year 5138; 1e11 ms is 1973
-}
+inline constexpr std::array<codec::state_name, 7> states{{
+    {"queued", task_state::queued},
+    {"running", task_state::running},
+    {"succeeded", task_state::succeeded},
+    {"failed", task_state::failed},
+    {"cancelled", task_state::cancelled},
+    {"canceled", task_state::cancelled},
+    {"expired", task_state::expired},
+}};
 
 /// The request id Ark appends to error messages ("... Request id: 0217...").
 inline std::string request_id_in(std::string_view message) {
@@ -203,13 +180,7 @@ struct ark {
   /// Normalises a wire state (queued, running, succeeded, failed, cancelled or "canceled", expired); anything
   /// else is `task_state::unknown`. Never throws.
   static constexpr task_state state_from_wire(std::string_view s) noexcept {
-    if (detail::iequals(s, "queued")) return task_state::queued;
-    if (detail::iequals(s, "running")) return task_state::running;
-    if (detail::iequals(s, "succeeded")) return task_state::succeeded;
-    if (detail::iequals(s, "failed")) return task_state::failed;
-    if (detail::iequals(s, "cancelled") || detail::iequals(s, "canceled")) return task_state::cancelled;
-    if (detail::iequals(s, "expired")) return task_state::expired;
-    return task_state::unknown;
+    return detail::codec::map_state(s, detail::ark_wire::states);
   }
 
   /// Wire name of a state for `filter.status`; nullopt for task_state::unknown. Never throws.
@@ -236,52 +207,19 @@ struct ark {
   /// Builds the create request. `content` holds the text item first (when the prompt is not empty), then
   /// image_url items (roles first_frame / last_frame in the frame modes, reference_image in reference mode),
   /// video_url items (reference_video) and audio_url items (reference_audio). Only the settings the request
-  /// sets are sent (return_last_frame only when true); `extra` is merged into the body last (its members replace
-  /// generated ones). Throws seedance::error(errc::invalid_request) listing every problem: media that do not
-  /// fit the mode, audio as the only reference, an empty text-only request, and fields Ark has no place for
-  /// (metadata, upscale_4k, high_bitrate). Thread-safe.
+  /// sets are sent (return_last_frame only when true); `extra` is applied to the body last as a JSON Merge Patch
+  /// (its members replace generated ones, null removes one). Throws seedance::error(errc::invalid_request) listing
+  /// every problem: media that do not fit the mode, audio as the only reference, an empty text-only request, and fields
+  /// Ark has no place for (metadata, upscale_4k, high_bitrate). Thread-safe.
   static http::request encode_create(const request& r, const codec_options& options) {
-    std::vector<problem> problems;
-    const auto reject = [&](std::string field, std::string rule, std::string value) {
-      problems.push_back({std::move(field), std::move(rule), std::move(value)});
-    };
+    detail::codec::problem_list problems;
     const generation_mode mode = deduce_mode(r);
-    const bool has_references = !r.videos.empty() || !r.audios.empty();
-    switch (mode) {
-      case generation_mode::text:
-        if (!r.images.empty() || has_references)
-          reject("mode", "text-to-video takes no media", std::string(to_string(mode)));
-        if (r.prompt.empty()) reject("prompt", "text-to-video needs a prompt", "");
-        break;
-      case generation_mode::first_frame:
-        if (r.images.size() != 1 || has_references)
-          reject("images", "first-frame mode takes exactly one image and no video or audio",
-                 std::to_string(r.images.size()));
-        break;
-      case generation_mode::first_last_frame:
-        if (r.images.size() != 2 || has_references)
-          reject("images", "first-last-frame mode takes exactly two images (first, last) and no video or audio",
-                 std::to_string(r.images.size()));
-        break;
-      case generation_mode::reference:
-        if (r.images.empty() && r.videos.empty())
-          reject(r.audios.empty() ? "images" : "audios",
-                 r.audios.empty() ? "reference mode needs at least one image or video"
-                                  : "audio cannot be the only reference",
-                 std::to_string(r.audios.size()));
-        break;
-    }
-    if (!r.metadata.empty()) reject("metadata", "Ark stores no request metadata", "");
-    if (r.upscale_4k) reject("upscale_4k", "Ark renders 4k natively: ask for resolution 4k instead", "true");
-    if (r.high_bitrate) reject("high_bitrate", "Ark has no bitrate setting", "true");
-    if (!problems.empty()) {
-      std::string what = std::string(detail::ark_wire::provider) +
-                         ": request cannot be sent: " + problems.front().field + ": " + problems.front().rule;
-      if (problems.size() > 1) what += " (and " + std::to_string(problems.size() - 1) + " more)";
-      error_details details;
-      details.problems = std::move(problems);
-      throw error(errc::invalid_request, std::move(what), std::move(details));
-    }
+    detail::codec::check_mode_media(r, mode, problems);
+    if (mode == generation_mode::text && r.prompt.empty()) problems.add("prompt", "text-to-video needs a prompt");
+    if (!r.metadata.empty()) problems.add("metadata", "Ark stores no request metadata");
+    if (r.upscale_4k) problems.add("upscale_4k", "Ark renders 4k natively: ask for resolution 4k instead", "true");
+    if (r.high_bitrate) problems.add("high_bitrate", "Ark has no bitrate setting", "true");
+    problems.throw_if_any(detail::ark_wire::provider);
 
     boost::json::array content;
     if (!r.prompt.empty()) content.push_back(boost::json::object{{"type", "text"}, {"text", r.prompt}});
@@ -307,14 +245,8 @@ struct ark {
     if (r.seed) body["seed"] = *r.seed;
     if (r.camera_fixed) body["camera_fixed"] = *r.camera_fixed;
     if (r.watermark) body["watermark"] = *r.watermark;
-    for (const auto& member : r.extra) body[member.key()] = member.value();
-
-    http::request out;
-    out.method = http::method::post;
-    out.target = std::string(tasks_path);
-    out.headers.set("Content-Type", "application/json");
-    out.body = boost::json::serialize(body);
-    return out;
+    detail::codec::merge_patch(body, r.extra);
+    return detail::codec::json_post(std::string(tasks_path), body);
   }
 
   /// encode_create() with default options (BytePlus model ids). Thread-safe.
@@ -324,7 +256,7 @@ struct ark {
   /// for an error object in a 2xx body, error(bad_response) when there is no id. Thread-safe.
   static task decode_created(const http::response& r) {
     task t = task_from(parse_checked(r, "create response"), "create response");
-    if (t.id.empty()) throw bad("create response has no id");
+    if (t.id.empty()) detail::codec::throw_bad_response(detail::ark_wire::provider, "create response has no id");
     if (t.provider_state.empty()) t.state = task_state::queued;  // accepted; Ark says nothing more
     return t;
   }
@@ -360,14 +292,9 @@ struct ark {
   /// `task_id` and state cancelled, whatever the task's state was (a finished task's record was deleted).
   /// Throws the mapped seedance::error only for an error object in the 2xx body. Thread-safe.
   static task decode_cancelled(const http::response& r, std::string_view task_id) {
+    auto body = detail::codec::try_parse(r.body).value_or(nullptr);  // a 2xx is success whatever the body says
+    if (detail::codec::object_at(body, "error") && !detail::json::member(body, "id")) throw decode_error(r);
     task t;
-    boost::system::error_code ec;
-    boost::json::parse_options limits;
-    limits.max_depth = 64;
-    auto body = boost::json::parse(r.body, ec, {}, limits);
-    if (ec) body = nullptr;  // a 2xx is success whatever the body says
-    if (body.is_object() && !detail::json::member(body, "id") && detail::json::member(body, "error"))
-      throw decode_error(r);
     t.id = detail::json::string_at(body, "id").value_or("");
     if (t.id.empty()) t.id = std::string(task_id);
     t.state = task_state::cancelled;
@@ -383,50 +310,34 @@ struct ark {
   /// and the request id (X-Request-Id header, else "Request id: ..." in the message). Never throws (except
   /// std::bad_alloc).
   static seedance::error decode_error(const http::response& r) {
-    namespace wire = detail::ark_wire;
-    error_details details;
-    details.http_status = r.status;
-    details.retry_after = wire::retry_after_seconds(r.headers);
-    details.retry_safe = r.status >= 400 && r.status < 500;  // a 5xx may hide an accepted task
-
-    boost::system::error_code ec;
-    boost::json::parse_options limits;
-    limits.max_depth = 64;
-    auto body = boost::json::parse(r.body, ec, {}, limits);
-    if (ec) body = nullptr;
-    const boost::json::value* e = detail::json::member(body, "error");
-    if (e && e->is_object()) {
-      details.provider_code = detail::json::string_at(*e, "code").value_or("");
-      details.provider_message = detail::json::string_at(*e, "message").value_or("");
-      details.provider_type = detail::json::string_at(*e, "type").value_or("");
-      details.param = detail::json::string_at(*e, "param").value_or("");
-    } else if (e) {
-      details.provider_message = detail::json::string_of(e).value_or("");
-    } else if (auto message = detail::json::string_at(body, "message")) {
+    namespace json = detail::json;
+    error_details details = detail::codec::response_details(r);
+    const auto body = detail::codec::try_parse(r.body).value_or(nullptr);
+    if (const auto* e = detail::codec::object_at(body, "error")) {
+      details.provider_code = json::string_at(*e, "code").value_or("");
+      details.provider_message = json::string_at(*e, "message").value_or("");
+      details.provider_type = json::string_at(*e, "type").value_or("");
+      details.param = json::string_at(*e, "param").value_or("");
+    } else if (auto text = json::string_at(body, "error")) {
+      details.provider_message = *text;
+    } else if (auto message = json::string_at(body, "message")) {
       details.provider_message = *message;
-      details.provider_code = detail::json::string_at(body, "code").value_or("");
+      details.provider_code = json::string_at(body, "code").value_or("");
     }
-    if (auto rid = r.headers.find("X-Request-Id"); rid && !rid->empty())
-      details.request_id = std::string(*rid);
-    else
-      details.request_id = wire::request_id_in(details.provider_message);
-    details.task_id = detail::json::string_at(body, "id").value_or("");
-
-    std::string what = std::string(wire::provider) + ": HTTP " + std::to_string(r.status);
-    if (!details.provider_code.empty()) what += " " + wire::one_line(details.provider_code, 80);
-    if (!details.provider_message.empty())
-      what += ": " + wire::one_line(details.provider_message);
-    else if (ec && !r.body.empty())
-      what += ": body is not JSON";
-    return seedance::error(wire::errc_for(r.status, details.provider_code), std::move(what), std::move(details));
+    if (details.request_id.empty())
+      details.request_id = detail::codec::one_line(detail::ark_wire::request_id_in(details.provider_message), 200);
+    details.task_id = json::string_at(body, "id").value_or("");
+    const errc code = detail::ark_wire::errc_for(r.status, details.provider_code);
+    return detail::codec::make_provider_error(detail::ark_wire::provider, code, std::move(details));
   }
 
   /// Reads a webhook body: the retrieve object (also accepted inside a `{"data": ...}` envelope). Throws
-  /// seedance::error(errc::bad_response) for a body that is not JSON or has neither id nor status. Thread-safe.
+  /// seedance::error(errc::bad_response) for a body that is not a JSON object or has neither id nor status.
+  /// Thread-safe.
   static task decode_webhook(std::string_view body) {
-    auto value = detail::json::parse_body(body, "ark: webhook");
-    if (const auto* data = detail::json::member(value, "data");
-        data && data->is_object() && !detail::json::member(value, "id") && !detail::json::member(value, "status"))
+    auto value = detail::codec::parse_object(body, "ark: webhook");
+    if (const auto* data = detail::codec::object_at(value, "data");
+        data && !detail::json::member(value, "id") && !detail::json::member(value, "status"))
       value = boost::json::value(*data);
     return task_from(std::move(value), "webhook");
   }
@@ -436,19 +347,15 @@ struct ark {
   /// seedance::error(errc::invalid_request) for page_num < 1, page_size outside 1..500 or status unknown.
   /// Thread-safe.
   static http::request list_request(const list_query& q) {
-    std::vector<problem> problems;
-    if (q.page_num < 1) problems.push_back({"page_num", "must be 1 or more", std::to_string(q.page_num)});
+    detail::codec::problem_list problems;
+    if (q.page_num < 1) problems.add("page_num", "must be 1 or more", std::to_string(q.page_num));
     if (q.page_size < 1 || q.page_size > max_page_size)
-      problems.push_back({"page_size", "must be from 1 to 500", std::to_string(q.page_size)});
+      problems.add("page_size", "must be from 1 to 500", std::to_string(q.page_size));
     if (q.status && !state_to_wire(*q.status))
-      problems.push_back({"status", "must be a definite task state", std::string(to_string(*q.status))});
-    if (!problems.empty()) {
-      std::string what = std::string(detail::ark_wire::provider) + ": list query: " + problems.front().field + " " +
-                         problems.front().rule;
-      error_details details;
-      details.problems = std::move(problems);
-      throw error(errc::invalid_request, std::move(what), std::move(details));
-    }
+      problems.add("status", "must be a definite task state", to_string(*q.status));
+    for (std::size_t i = 0; i < q.task_ids.size(); ++i)
+      if (q.task_ids[i].empty()) problems.add("task_ids[" + std::to_string(i) + "]", "must not be empty");
+    problems.throw_if_any(detail::ark_wire::provider);
     boost::urls::url target;
     target.set_path(tasks_path);
     auto params = target.encoded_params();
@@ -463,10 +370,7 @@ struct ark {
     if (!q.model.empty()) add("filter.model", q.model);
     if (!q.service_tier.empty()) add("filter.service_tier", q.service_tier);
 
-    http::request out;
-    out.method = http::method::get;
-    out.target = std::string(target.buffer());
-    return out;
+    return detail::codec::get_request(std::string(target.buffer()));
   }
 
   /// Reads a 2xx list response `{total, items:[...]}`; each item is decoded like decode_status(). A missing
@@ -477,12 +381,12 @@ struct ark {
     task_page page;
     if (const auto* items = detail::json::member(body, "items")) {
       const auto* array = items->if_array();
-      if (!array) throw bad("list response: items is not an array");
+      if (!array) detail::codec::throw_bad_response(detail::ark_wire::provider, "list response: items is not an array");
       page.items.reserve(array->size());
       for (std::size_t i = 0; i < array->size(); ++i) {
         const std::string what = "list item " + std::to_string(i);
         task t = task_from((*array)[i], what.c_str());
-        if (t.id.empty()) throw bad(what + " has no id");
+        if (t.id.empty()) detail::codec::throw_bad_response(detail::ark_wire::provider, what + " has no id");
         page.items.push_back(std::move(t));
       }
     }
@@ -491,10 +395,6 @@ struct ark {
   }
 
  private:
-  static seedance::error bad(std::string_view what) {
-    return seedance::error(errc::bad_response, std::string(detail::ark_wire::provider) + ": " + std::string(what));
-  }
-
   static boost::json::object media_item(std::string_view type, std::string_view url, std::string_view role) {
     boost::json::object item;
     item["type"] = type;
@@ -503,26 +403,17 @@ struct ark {
     return item;
   }
 
+  /// "/contents/generations/tasks/<id>", the id percent-encoded as one segment. Throws
+  /// seedance::error(errc::invalid_request) for an empty id, "." or "..".
   static std::string task_target(std::string_view task_id) {
-    if (task_id.empty() || task_id == "." || task_id == "..") {
-      error_details details;
-      details.problems.push_back(
-          {"task_id", "must be a non-empty task id other than \".\" and \"..\"", std::string(task_id)});
-      throw error(errc::invalid_request, std::string(detail::ark_wire::provider) + ": task id must not be empty",
-                  std::move(details));
-    }
-    boost::urls::url target;
-    target.set_path(tasks_path);
-    target.segments().push_back(task_id);
-    return std::string(target.buffer());
+    detail::codec::check_task_id(detail::ark_wire::provider, task_id, /*in_path=*/true);
+    return detail::codec::path_with_segment(tasks_path, task_id);
   }
 
   /// Parses a 2xx body as a JSON object; an `error` object with no task id is the provider refusing in a 2xx.
   static boost::json::value parse_checked(const http::response& r, std::string_view what) {
-    auto body = detail::json::parse_body(r.body, std::string(detail::ark_wire::provider) + ": " + std::string(what));
-    if (!body.is_object()) throw bad(std::string(what) + " is not a JSON object");
-    const auto* e = detail::json::member(body, "error");
-    if (e && e->is_object() && !detail::json::member(body, "id")) throw decode_error(r);
+    auto body = detail::codec::parse_object(r.body, std::string(detail::ark_wire::provider) + ": " + std::string(what));
+    if (detail::codec::object_at(body, "error") && !detail::json::member(body, "id")) throw decode_error(r);
     return body;
   }
 
@@ -531,15 +422,17 @@ struct ark {
   static task task_from(boost::json::value body, const char* what) {
     namespace wire = detail::ark_wire;
     namespace json = detail::json;
-    if (!body.is_object()) throw bad(std::string(what) + " is not a JSON object");
+    if (!body.is_object())
+      detail::codec::throw_bad_response(wire::provider, std::string(what) + " is not a JSON object");
     task t;
     t.id = json::string_at(body, "id").value_or("");
     t.provider_state = json::string_at(body, "status").value_or("");
-    if (t.id.empty() && t.provider_state.empty()) throw bad(std::string(what) + " has neither id nor status");
+    if (t.id.empty() && t.provider_state.empty())
+      detail::codec::throw_bad_response(wire::provider, std::string(what) + " has neither id nor status");
     t.state = state_from_wire(t.provider_state);
     t.model = json::string_at(body, "model").value_or("");
-    t.created_at = wire::epoch_auto(body, "created_at");
-    if (is_terminal(t.state)) t.completed_at = wire::epoch_auto(body, "updated_at");
+    t.created_at = detail::codec::epoch_auto_at(body, "created_at");
+    if (is_terminal(t.state)) t.completed_at = detail::codec::epoch_auto_at(body, "updated_at");
     if (const auto* usage = json::member(body, "usage")) {
       auto tokens = json::number_at(*usage, "completion_tokens");
       if (!tokens) tokens = json::number_at(*usage, "total_tokens");
