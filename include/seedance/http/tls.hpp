@@ -5,6 +5,8 @@
 // CA directory, PEM text); the system's default trust store is used unless disabled.
 #pragma once
 
+#include <seedance/detail/asio_config.hpp>
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
@@ -21,9 +23,9 @@ namespace seedance::http {
 
 /// Which certificate authorities a client trusts. Verification itself cannot be switched off.
 struct tls_options {
-  std::string ca_file;            ///< PEM file of extra trusted CAs (may hold several)
-  std::string ca_dir;             ///< directory of extra trusted CAs named `<subject hash>.0` (c_rehash)
-  std::string ca_pem;             ///< extra trusted CAs as PEM text (may hold several)
+  std::string ca_file{};          ///< PEM file of extra trusted CAs (may hold several)
+  std::string ca_dir{};           ///< directory of extra trusted CAs named `<subject hash>.0` (c_rehash)
+  std::string ca_pem{};           ///< extra trusted CAs as PEM text (may hold several)
   bool use_default_paths = true;  ///< also trust the system's default CA store
 };
 

@@ -29,8 +29,8 @@ namespace seedance::testing {
 
 /// A certificate and its private key, both PEM encoded.
 struct pem_pair {
-  std::string certificate_pem;
-  std::string private_key_pem;
+  std::string certificate_pem{};
+  std::string private_key_pem{};
 };
 
 /// What to put in a leaf certificate. Offsets are relative to the moment the certificate is made.
@@ -204,7 +204,7 @@ inline void add_leaf_extensions(X509* certificate, X509* issuer, const leaf_opti
 /// A self-signed certificate authority (CA:TRUE, keyCertSign) that issues leaf certificates.
 /// Copyable value; issue() is const and thread-safe (OpenSSL 3 is thread-safe for these calls).
 struct certificate_authority {
-  pem_pair ca;  ///< the CA certificate (trust it via tls_options::ca_pem) and its key
+  pem_pair ca{};  ///< the CA certificate (trust it via tls_options::ca_pem) and its key
 
   /// Makes a new CA valid from an hour ago for ten years. Throws std::runtime_error with the OpenSSL error
   /// text on failure.
@@ -252,11 +252,11 @@ inline pem_pair make_self_signed(const leaf_options& options = {}) {
 
 /// A CA and every leaf the tests need, all made at run time.
 struct test_pki {
-  certificate_authority authority;  ///< trust authority.ca.certificate_pem to accept `leaf`/`expired`/`wrong_host`
-  pem_pair leaf;                    ///< valid for 127.0.0.1 and localhost, signed by the CA
-  pem_pair expired;                 ///< same names, signed by the CA, expired yesterday
-  pem_pair wrong_host;              ///< valid, signed by the CA, but only for wrong.example
-  pem_pair self_signed;             ///< valid for 127.0.0.1 and localhost, but self-signed (untrusted)
+  certificate_authority authority{};  ///< trust authority.ca.certificate_pem to accept `leaf`/`expired`/`wrong_host`
+  pem_pair leaf{};                    ///< valid for 127.0.0.1 and localhost, signed by the CA
+  pem_pair expired{};                 ///< same names, signed by the CA, expired yesterday
+  pem_pair wrong_host{};              ///< valid, signed by the CA, but only for wrong.example
+  pem_pair self_signed{};             ///< valid for 127.0.0.1 and localhost, but self-signed (untrusted)
 };
 
 /// Makes a fresh test_pki. Throws std::runtime_error with the OpenSSL error text on failure.
