@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -77,37 +78,6 @@ inline generation_mode deduce_mode(const request& r) noexcept {
 // The checked types default to "unset: the provider's default". They are deliberately not std::optional:
 // optional's converting constructor would evaluate the check at run time instead of at compile time.
 
-namespace detail {
-
-/// Common state of the checked field types: a value, or "unset". Not for direct use.
-template <class T>
-class checked_field {
- public:
-  /// True when a value was given.
-  constexpr bool has_value() const noexcept { return set_; }
-  constexpr explicit operator bool() const noexcept { return set_; }
-  /// The value. Throws std::bad_optional_access when unset.
-  constexpr T value() const {
-    if (!set_) throw std::bad_optional_access{};
-    return value_;
-  }
-  /// The value, or `fallback` when unset. Never throws.
-  constexpr T value_or(T fallback) const noexcept { return set_ ? value_ : fallback; }
-  /// The value as a std::optional (nullopt when unset). Never throws.
-  constexpr std::optional<T> to_optional() const noexcept { return set_ ? std::optional<T>{value_} : std::nullopt; }
-  friend constexpr bool operator==(const checked_field&, const checked_field&) noexcept = default;
-
- protected:
-  constexpr checked_field() noexcept = default;
-  constexpr explicit checked_field(T v) noexcept : value_(v), set_(true) {}
-
- private:
-  T value_{};
-  bool set_ = false;
-};
-
-}  // namespace detail
-
 /// A model that provider P offers, checked at compile time. Default: seedance-2.0, offered everywhere.
 template <provider_id P>
 class checked_model {
@@ -127,55 +97,68 @@ class checked_model {
   seedance::model value_ = seedance::model::seedance_2_0;
 };
 
-/// An aspect ratio that provider P offers, checked at compile time; default-constructed means unset.
-template <provider_id P>
-class checked_ratio : public detail::checked_field<aspect_ratio> {
+/// An optional field of `request_for<P>` whose constant value is checked at compile time against what provider
+/// P offers with ANY of its models. T is aspect_ratio, resolution or duration; use the aliases checked_ratio,
+/// checked_resolution and checked_duration. Default-constructed (or from std::nullopt) means unset: the
+/// provider's default. (One class rather than a shared base class: Clang 14 miscompiles consteval constructors
+/// that initialise a base subobject holding a one-byte enum.)
+template <provider_id P, class T>
+class checked_option {
  public:
   /// Unset: the provider's default.
-  constexpr checked_ratio() noexcept = default;
+  constexpr checked_option() noexcept = default;
   /// Unset: the provider's default.
-  constexpr checked_ratio(std::nullopt_t) noexcept {}
-  /// Accepts a constant ratio P offers; any other value does not compile, and the diagnostic names the ratios
-  /// P offers (e.g. "seedance2.ink offers only 16:9, 9:16 and 1:1").
-  consteval checked_ratio(aspect_ratio r) : detail::checked_field<aspect_ratio>(r) {
-    if (!capabilities_for(P).offers_ratio(r)) detail::ratio_sentence(P, true);
-  }
-};
-
-/// A resolution that at least one model of provider P offers, checked at compile time; default: unset.
-template <provider_id P>
-class checked_resolution : public detail::checked_field<resolution> {
- public:
-  /// Unset: the provider's default.
-  constexpr checked_resolution() noexcept = default;
-  /// Unset: the provider's default.
-  constexpr checked_resolution(std::nullopt_t) noexcept {}
-  /// Accepts a constant resolution some model of P offers; any other does not compile, and the diagnostic
-  /// names the offer (e.g. "aihubmax offers only 480p, 720p and 1080p"). Per-model limits are run-time checks.
-  consteval checked_resolution(seedance::resolution r) : detail::checked_field<seedance::resolution>(r) {
-    if (!capabilities_for(P).offers_resolution(r)) detail::resolution_sentence(P, true);
-  }
-};
-
-/// A duration that at least one model of provider P accepts, checked at compile time; default: unset.
-template <provider_id P>
-class checked_duration : public detail::checked_field<seedance::duration> {
- public:
-  /// Unset: the provider's default.
-  constexpr checked_duration() noexcept = default;
-  /// Unset: the provider's default.
-  constexpr checked_duration(std::nullopt_t) noexcept {}
-  /// Accepts a constant number of seconds (or auto_duration) some model of P accepts; anything else does not
-  /// compile, and the diagnostic names the offer (e.g. "Kinovi offers durations from 4 to 15 seconds",
-  /// "Kinovi does not offer auto duration; give 4 to 15 seconds"). Per-model limits are run-time checks.
-  consteval checked_duration(seedance::duration d) : detail::checked_field<seedance::duration>(d) {
-    if (d == auto_duration) {
-      if (!capabilities_for(P).offers_auto_duration()) detail::auto_duration_sentence(P, true);
-    } else if (!capabilities_for(P).duration_ok(d)) {
-      detail::duration_sentence(P, true);
+  constexpr checked_option(std::nullopt_t) noexcept {}
+  /// Accepts a constant value some model of P offers; anything else does not compile, and the diagnostic names
+  /// the offer, e.g. "seedance2.ink offers only 16:9, 9:16 and 1:1", "aihubmax offers only 480p, 720p and
+  /// 1080p", "Kinovi offers durations from 4 to 15 seconds", "Kinovi does not offer auto duration; give 4 to 15
+  /// seconds". Per-model limits (Kinovi seedance-2.0-fast at 1080p) are run-time checks in validate().
+  consteval checked_option(T v) : value_(v), set_(true) {
+    constexpr const capability_table& caps = capabilities_for(P);
+    if constexpr (std::is_same_v<T, aspect_ratio>) {
+      if (!caps.offers_ratio(v)) detail::ratio_sentence(P, true);
+    } else if constexpr (std::is_same_v<T, seedance::resolution>) {
+      if (!caps.offers_resolution(v)) detail::resolution_sentence(P, true);
+    } else {
+      static_assert(std::is_same_v<T, seedance::duration>, "checked_option holds a ratio, resolution or duration");
+      if (v == auto_duration) {
+        if (!caps.offers_auto_duration()) detail::auto_duration_sentence(P, true);
+      } else if (!caps.duration_ok(v)) {
+        detail::duration_sentence(P, true);
+      }
     }
   }
+  /// True when a value was given.
+  constexpr bool has_value() const noexcept { return set_; }
+  constexpr explicit operator bool() const noexcept { return set_; }
+  /// The value. Throws std::bad_optional_access when unset.
+  constexpr T value() const {
+    if (!set_) throw std::bad_optional_access{};
+    return value_;
+  }
+  /// The value, or `fallback` when unset. Never throws.
+  constexpr T value_or(T fallback) const noexcept { return set_ ? value_ : fallback; }
+  /// The value as a std::optional (nullopt when unset). Never throws.
+  constexpr std::optional<T> to_optional() const noexcept { return set_ ? std::optional<T>{value_} : std::nullopt; }
+  friend constexpr bool operator==(const checked_option&, const checked_option&) noexcept = default;
+
+ private:
+  T value_{};
+  bool set_ = false;
 };
+
+/// An aspect ratio provider P offers, checked at compile time; default: unset.
+template <provider_id P>
+using checked_ratio = checked_option<P, aspect_ratio>;
+
+/// A resolution some model of provider P offers, checked at compile time; default: unset.
+template <provider_id P>
+using checked_resolution = checked_option<P, resolution>;
+
+/// A duration (whole seconds, or auto_duration) some model of provider P accepts, checked at compile time;
+/// default: unset.
+template <provider_id P>
+using checked_duration = checked_option<P, duration>;
 
 /// The compile-time checked twin of `request` for provider P: same field names, with model, ratio,
 /// resolution and duration checked as constants (see checked_model & co). Build it with designated
