@@ -1036,6 +1036,23 @@ TEST(HttpRequestParser, LimitsAndSink) {
   EXPECT_EQ(o.body_bytes, 5u);
 }
 
+// Fuzz finding: a control character past the extension budget gave bad_chunk_extension byte by byte but
+// chunk_extension_too_large whole. Characters within the budget are now checked first, so both agree.
+TEST(HttpParserRegression, ChunkExtensionErrorDoesNotDependOnSplit) {
+  setup s;
+  s.limits.max_chunk_extension_bytes = 16;
+  const std::string head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+  expect_error_every_way(
+      {head + "5;a=" + std::string(20, '\xdf') + "b\x15\nhello\r\n0\r\n\r\n", parse_error::chunk_extension_too_large},
+      s);
+  expect_error_every_way(
+      {head + "5;a=b\x15" + std::string(20, 'x') + "\r\nhello\r\n0\r\n\r\n", parse_error::bad_chunk_extension}, s);
+  expect_error_every_way({"PATCH /p HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0;" + std::string(17, 'x') +
+                              std::string("\x01\0", 2) + "xx\r\n\r\n",
+                          parse_error::chunk_extension_too_large},
+                         s, true);
+}
+
 // Inputs the fuzzer found interesting, kept as regression tests.
 TEST(HttpParserRegression, FuzzFindings) {
   parser_limits small;

@@ -586,13 +586,16 @@ class basic_parser {
           const std::string_view rest = in.substr(i);
           const auto cr = rest.find('\r');
           const std::size_t length = std::min(cr, rest.size());
-          if (length > limits_.max_chunk_extension_bytes - extension_bytes_) {
-            ec = parse_error::chunk_extension_too_large;
-            return i;
-          }
-          if (detail::find_bad_field_char(rest.substr(0, length)) != std::string_view::npos) {
+          // Characters within the budget are checked first so that the error does not depend on the split.
+          const std::size_t budget = limits_.max_chunk_extension_bytes - extension_bytes_;
+          if (const auto bad = detail::find_bad_field_char(rest.substr(0, std::min(length, budget)));
+              bad != std::string_view::npos) {
             ec = parse_error::bad_chunk_extension;
-            return i;
+            return i + bad;
+          }
+          if (length > budget) {
+            ec = parse_error::chunk_extension_too_large;
+            return i + budget;
           }
           extension_bytes_ += length;
           i += length;
