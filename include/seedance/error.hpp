@@ -316,8 +316,11 @@ inline bool detail::condition_category_impl::equivalent(const std::error_code& c
   // Codes of any category that maps itself onto our conditions (ours, the HTTP parser's) compare directly.
   if (code.category().default_error_condition(code.value()).category() == *this)
     return code.category().default_error_condition(code.value()).value() == value;
-  // Asio reports OS errors through the system/generic categories.
-  const auto generic = code.default_error_condition();
+  // Asio reports OS errors through the system/generic categories, or (standalone Asio) through its own
+  // "asio.system" category whose values are errno values without a generic mapping.
+  auto generic = code.default_error_condition();
+  if (std::string_view(code.category().name()) == "asio.system")
+    generic = std::error_condition(code.value(), std::generic_category());
   if (generic.category() != std::generic_category()) return false;
   switch (static_cast<condition>(value)) {
     case condition::cancelled:
