@@ -148,15 +148,6 @@ inline bool is_connection_loss(const std::error_code& ec) noexcept {
          ec == http::parse_error::partial_message;
 }
 
-/// Maps a parser error to the transport's code.
-inline errc errc_for_parse_error(const std::error_code& ec) noexcept {
-  if (ec == parse_error::header_too_large || ec == parse_error::too_many_headers || ec == parse_error::body_too_large ||
-      ec == parse_error::trailer_too_large || ec == parse_error::chunk_extension_too_large)
-    return errc::message_too_large;
-  if (ec == parse_error::partial_message) return errc::connection_closed;
-  return errc::protocol_error;
-}
-
 inline std::chrono::steady_clock::time_point deadline_after(std::chrono::milliseconds limit) noexcept {
   const auto now = std::chrono::steady_clock::now();
   if (limit >=
@@ -222,9 +213,10 @@ class transport {
   /// that meets a stale pooled connection (closed by the server before any response byte) is sent once more
   /// on a new connection when its method is idempotent. With opts.follow_redirects, a GET follows up to
   /// max_redirects redirects to https URLs, dropping Authorization and Cookie when the host or port changes.
-  /// `url` is read when the returned awaitable starts; it needs to live only until then.
+  /// `url` is parsed by the call itself, so it may be a temporary even when the awaitable runs later.
   ///
-  /// Errors (seedance::error): invalid_request (bad URL or header, before any I/O); connect_failed and
+  /// Errors (seedance::error): invalid_request (a bad URL is thrown by the call itself, a bad header when the
+  /// awaitable starts; both before any I/O); connect_failed and
   /// tls_failed (nothing was sent; details().retry_safe = true); proxy_failed; timeout; idle_timeout;
   /// connection_closed; protocol_error; message_too_large; too_many_redirects; insecure_redirect; the
   /// sink's own error code when opts.sink fails; outcome_unknown when a non-idempotent request (POST,
@@ -234,7 +226,25 @@ class transport {
   /// connection and throws std::system_error(asio::error::operation_aborted); the connection is never
   /// pooled again. Thread safety: see the class.
   asio::awaitable<response> send(std::string_view url, request req, send_options opts = {}) {
-    auto current = detail::parse_https_url(url);
+    return send_to_url(detail::parse_https_url(url), std::move(req), std::move(opts));
+  }
+
+  /// Counters since construction. Never throws. Thread safety: see the class.
+  transport_stats stats() const noexcept { return stats_; }
+
+  /// Closes every idle pooled connection (connections in use are unaffected). Never throws.
+  /// Thread safety: see the class.
+  void close_idle() noexcept { pool_.close_idle(); }
+
+  /// The options this transport was made with. Never throws.
+  const transport_options& options() const noexcept { return options_; }
+
+  /// The executor all I/O runs on. Never throws.
+  const asio::any_io_executor& get_executor() const noexcept { return executor_; }
+
+ private:
+  /// send() after the URL was parsed: follows redirects within one watchdog (one request deadline).
+  asio::awaitable<response> send_to_url(detail::https_target current, request req, send_options opts) {
     detail::request_watchdog watchdog(executor_, detail::deadline_after(options_.timeouts.request),
                                       options_.timeouts.idle_read);
     int redirects = 0;
@@ -262,20 +272,6 @@ class transport {
     }
   }
 
-  /// Counters since construction. Never throws. Thread safety: see the class.
-  transport_stats stats() const noexcept { return stats_; }
-
-  /// Closes every idle pooled connection (connections in use are unaffected). Never throws.
-  /// Thread safety: see the class.
-  void close_idle() noexcept { pool_.close_idle(); }
-
-  /// The options this transport was made with. Never throws.
-  const transport_options& options() const noexcept { return options_; }
-
-  /// The executor all I/O runs on. Never throws.
-  const asio::any_io_executor& get_executor() const noexcept { return executor_; }
-
- private:
   static constexpr std::size_t read_buffer_size = 64 * 1024;
   static constexpr std::uint64_t max_discarded_redirect_body = 1 << 20;
 
@@ -325,12 +321,9 @@ class transport {
     req.headers.set("Host", target.host_header);
     if (!req.headers.contains("User-Agent") && !options_.user_agent.empty())
       req.headers.set("User-Agent", options_.user_agent);
+    // The whole body is sent at once: the serializer writes the one true Content-Length.
     req.headers.erase("Transfer-Encoding");
-    if (!req.body.empty()) {
-      req.headers.erase("Content-Length");  // the serializer adds the true length
-    } else if (req.method == method::post || req.method == method::put || req.method == method::patch) {
-      req.headers.set("Content-Length", "0");
-    }
+    req.headers.erase("Content-Length");
     const std::string wire = serialize(req);  // throws invalid_request (naming the header) before any I/O
     const std::string what = std::string(to_string(req.method)) + " " + target.display;
     const bool idempotent = is_idempotent(req.method);
@@ -382,7 +375,7 @@ class transport {
                               std::move(details));
       }
       if (result.ec.category() == parse_error_category() && result.ec != parse_error::partial_message) {
-        const auto code = detail::errc_for_parse_error(result.ec);
+        const auto code = to_errc(static_cast<parse_error>(result.ec.value()));
         throw seedance::error(code,
                               what + ": " +
                                   (code == errc::message_too_large ? "the response is over the configured limit ("
@@ -546,11 +539,7 @@ class transport {
         decided = true;
         discard = will_follow(opts, request_method, parser.get().status) && parser.get().headers.contains("Location");
       }
-      received_body += chunk.size();
-      if (received_body > body_limit) {
-        sink_ec = parse_error::body_too_large;
-        return;
-      }
+      received_body += chunk.size();  // the parser enforces body_limit
       if (discard) {
         if (received_body > max_discarded_redirect_body) {
           abandon = true;
