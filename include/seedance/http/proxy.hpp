@@ -8,6 +8,8 @@
 
 #include <openssl/evp.h>
 
+#include <boost/url/ipv4_address.hpp>
+#include <boost/url/ipv6_address.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/scheme.hpp>
 #include <boost/url/url.hpp>
@@ -98,6 +100,8 @@ inline bool no_proxy_matches(std::string_view no_proxy, std::string_view host) {
   if (target.size() >= 2 && target.front() == '[' && target.back() == ']') target = target.substr(1, target.size() - 2);
   if (target.ends_with('.')) target.pop_back();
   if (target.empty()) return false;
+  const bool is_ip = boost::urls::parse_ipv4_address(target).has_value() ||
+                     boost::urls::parse_ipv6_address(target).has_value();  // IP addresses match only exactly
   while (!no_proxy.empty()) {
     const auto comma = no_proxy.find(',');
     const auto raw = detail::trim_spaces(no_proxy.substr(0, comma));
@@ -107,7 +111,8 @@ inline bool no_proxy_matches(std::string_view no_proxy, std::string_view host) {
     const auto entry = detail::no_proxy_entry_host(raw);
     if (entry.empty()) continue;
     if (target == entry) return true;
-    if (target.size() > entry.size() && target.ends_with(entry) && target[target.size() - entry.size() - 1] == '.')
+    if (!is_ip && target.size() > entry.size() && target.ends_with(entry) &&
+        target[target.size() - entry.size() - 1] == '.')
       return true;
   }
   return false;

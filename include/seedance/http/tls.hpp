@@ -102,7 +102,8 @@ inline bool is_ip_literal(std::string_view host) {
 }
 
 /// Prepares one client connection to `host` before its handshake: sends SNI (not for IP literals) and makes
-/// the handshake fail unless the certificate names `host` (a DNS name, or an IP SAN for an IP literal).
+/// the handshake fail unless the certificate names `host` in subjectAltName (a DNS name, or an IP address for
+/// an IP literal; the subject CN is never used).
 /// `host` is the URL host without brackets or port. Errors: throws seedance::error(errc::tls_failed).
 /// Thread safety: call from the strand that owns the stream.
 template <class NextLayer>
@@ -115,7 +116,8 @@ void prepare_client_stream(asio::ssl::stream<NextLayer>& stream, std::string_vie
     if (X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str()) != 1)
       throw seedance::error(errc::tls_failed, "cannot verify the certificate for IP address " + name);
   } else {
-    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    // Names come from subjectAltName only: the subject CN is legacy and never matched (RFC 9525).
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS | X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
     if (X509_VERIFY_PARAM_set1_host(param, name.c_str(), name.size()) != 1)
       throw seedance::error(errc::tls_failed, "cannot verify the certificate for host " + name);
     if (SSL_set_tlsext_host_name(ssl, name.c_str()) != 1)
