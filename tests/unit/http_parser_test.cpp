@@ -459,7 +459,7 @@ TEST(HttpResponseParser, MalformedHeaderFields) {
       {"HTTP/1.1 200 OK\r\nX\x80: b\r\n\r\n", parse_error::bad_header_name},
       {"HTTP/1.1 200 OK\r\n: empty name\r\n\r\n", parse_error::bad_header_name},
       {"HTTP/1.1 200 OK\r\nNoColon\r\n\r\n", parse_error::missing_colon},
-      {std::string("HTTP/1.1 200 OK\r\nX-A: a\0b\r\n\r\n", 31), parse_error::bad_header_value},
+      {std::string("HTTP/1.1 200 OK\r\nX-A: a\0b\r\n\r\n", 29), parse_error::bad_header_value},
       {"HTTP/1.1 200 OK\r\nX-A: a\x7f\r\n\r\n", parse_error::bad_header_value},
       {"HTTP/1.1 200 OK\r\nX-A: a\x1b[31m\r\n\r\n", parse_error::bad_header_value},
       {"HTTP/1.1 200 OK\r\nX-A: a\rInjected: b\r\n\r\n", parse_error::bad_header_value},
