@@ -116,7 +116,8 @@ constexpr bool zone_gmt(std::string_view s, std::size_t& pos) noexcept {
 /// Parses an HTTP-date (RFC 9110 section 5.6.7) in any of its three forms: IMF-fixdate
 /// "Sun, 06 Nov 1994 08:49:37 GMT", obsolete RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT" and asctime
 /// "Sun Nov  6 08:49:37 1994". The weekday name is not cross-checked. A two-digit year is taken from the
-/// century that puts it at most 50 years after `now`. Returns nullopt for anything else. Never throws.
+/// century that puts it at most 50 years after `now`. Dates system_clock cannot hold saturate to its min()/max().
+/// Returns nullopt for anything else. Never throws.
 inline std::optional<std::chrono::system_clock::time_point> parse_http_date(
     std::string_view text, std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) noexcept {
   using namespace std::chrono;
@@ -169,7 +170,13 @@ inline std::optional<std::chrono::system_clock::time_point> parse_http_date(
   const year_month_day date{year{*year_value}, std::chrono::month{*month_value},
                             day{static_cast<unsigned>(*day_value)}};
   if (!date.ok()) return std::nullopt;
-  return system_clock::time_point(sys_days(date)) + seconds(*seconds_value);
+  // Saturate outside what system_clock holds (about 1678..2261 with nanosecond ticks) instead of overflowing.
+  constexpr auto first_day = ceil<days>(system_clock::time_point::min()) + days(1);
+  constexpr auto last_day = floor<days>(system_clock::time_point::max()) - days(1);
+  const sys_days day_point(date);
+  if (day_point < first_day) return system_clock::time_point::min();
+  if (day_point > last_day) return system_clock::time_point::max();
+  return system_clock::time_point(day_point) + seconds(*seconds_value);
 }
 
 /// Parses a Retry-After value: delta-seconds ("120") or an HTTP-date (any form parse_http_date accepts), which
