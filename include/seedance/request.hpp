@@ -18,6 +18,7 @@
 #include <boost/url/url_view.hpp>
 
 #include <chrono>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -30,14 +31,31 @@
 
 namespace seedance {
 
+/// A list of media URLs. A std::vector<std::string> that is built from a braced list of strings through a
+/// variadic constructor instead of std::initializer_list: GCC 12 rejects an initializer_list temporary
+/// inside a co_await expression ("array used as initializer"), which would break
+/// `co_await client.generate({.images = {"https://..."}})`.
+struct media_list : std::vector<std::string> {
+  media_list() = default;
+  /// From one or more strings: `{"https://a/first.png", "https://a/last.png"}`.
+  template <class... Urls>
+  requires(sizeof...(Urls) > 0 && (std::constructible_from<std::string, Urls&&> && ...))
+      media_list(Urls&&... urls) {  // NOLINT(google-explicit-constructor): braced lists are the point
+    reserve(sizeof...(Urls));
+    (emplace_back(std::forward<Urls>(urls)), ...);
+  }
+  /// From an existing vector.
+  media_list(std::vector<std::string> urls) : std::vector<std::string>(std::move(urls)) {}  // NOLINT
+};
+
 /// A generation request, provider-neutral. Unset optionals mean "the provider's default".
 struct request {
   seedance::model model = model::seedance_2_0;
   std::string model_id{};  ///< raw provider model id (e.g. Ark "ep-..."); when set it is sent instead of `model`
   std::string prompt{};    ///< may address references as @image1, @video1, @audio1 (case-insensitive)
-  std::vector<std::string> images{};      ///< frame modes: first[, last]; reference mode: reference images (<= 9)
-  std::vector<std::string> videos{};      ///< reference videos (<= 3); forces reference mode
-  std::vector<std::string> audios{};      ///< reference audio clips (<= 3); forces reference mode, never alone
+  media_list images{};     ///< frame modes: first[, last]; reference mode: reference images (<= 9)
+  media_list videos{};     ///< reference videos (<= 3); forces reference mode
+  media_list audios{};     ///< reference audio clips (<= 3); forces reference mode, never alone
   std::optional<generation_mode> mode{};  ///< deduced from the media when unset (see deduce_mode)
   std::optional<aspect_ratio> ratio{};
   std::optional<seedance::resolution> resolution{};
@@ -171,9 +189,9 @@ struct request_for {
   checked_model<P> model{};
   std::string model_id{};  ///< raw provider model id; when set it is sent instead of `model`
   std::string prompt{};
-  std::vector<std::string> images{};
-  std::vector<std::string> videos{};
-  std::vector<std::string> audios{};
+  media_list images{};
+  media_list videos{};
+  media_list audios{};
   std::optional<generation_mode> mode{};
   checked_ratio<P> ratio{};
   checked_resolution<P> resolution{};

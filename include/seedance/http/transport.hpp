@@ -25,6 +25,7 @@
 #include <boost/url/url.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -68,6 +69,10 @@ struct send_options {
   body_sink sink{};                               ///< when set, the body goes here chunk by chunk (response.body empty)
   bool follow_redirects = false;                  ///< follow 301/302/303/307/308 for GET, https only
   std::optional<std::uint64_t> max_body_bytes{};  ///< overrides limits.max_body_bytes; with a sink: no limit unless set
+  /// Called once per response, when its status line and headers are complete and before any body byte
+  /// reaches the sink (not for redirects being followed). Setting ec aborts the request with that error,
+  /// like a failing sink. Lets a download check the status and Content-Range before writing anything.
+  std::function<void(const response&, std::error_code&)> on_headers{};
 };
 
 /// Counters since the transport was made.
@@ -534,11 +539,23 @@ class transport {
     bool discard = false;  // the body of a redirect that will be followed
     bool abandon = false;  // that body is too long to drain: drop the connection instead
     std::uint64_t received_body = 0;
-    parser.set_body_sink([&](std::string_view chunk, std::error_code& sink_ec) {
+    bool announced = false;
+    // Tells the caller about the status line and headers once, before any body byte.
+    auto announce = [&](std::error_code& hook_ec) {
+      if (announced || !parser.headers_done()) return;
+      announced = true;
       if (!decided) {
         decided = true;
         discard = will_follow(opts, request_method, parser.get().status) && parser.get().headers.contains("Location");
       }
+      if (!discard && opts.on_headers) {
+        opts.on_headers(parser.get(), hook_ec);
+        if (hook_ec) result.sink_failed = true;
+      }
+    };
+    parser.set_body_sink([&](std::string_view chunk, std::error_code& sink_ec) {
+      announce(sink_ec);
+      if (sink_ec) return;
       received_body += chunk.size();  // the parser enforces body_limit
       if (discard) {
         if (received_body > max_discarded_redirect_body) {
@@ -571,6 +588,7 @@ class transport {
           std::error_code parse_ec;
           const auto used = parser.put(data, parse_ec);
           result.headers_done = parser.headers_done();
+          if (!parse_ec) announce(parse_ec);
           if (parse_ec) {
             if (abandon) break;
             result.ec = parse_ec;
@@ -593,6 +611,11 @@ class transport {
           std::error_code parse_ec;
           parser.put_eof(parse_ec);
           result.headers_done = parser.headers_done();
+          if (!parse_ec) announce(parse_ec);
+          if (parse_ec && result.sink_failed) {
+            result.ec = parse_ec;
+            co_return result;
+          }
           if (!parse_ec && parser.done()) {
             closed = true;  // a close-delimited body ended with the connection
             break;

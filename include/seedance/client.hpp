@@ -1,0 +1,799 @@
+// seedance/client.hpp - client<Provider>: submit, status, wait, generate, cancel, download, list.
+//
+// Every operation is a coroutine (`asio::awaitable<T>`) on the client's executor and also has a
+// completion-token form `async_x(..., token)` with signature `void(std::error_code, T)`.
+//
+// Money rules: a create request is validated before anything is sent, and repeated only where the provider
+// provably did not accept it (connect/TLS failure before any byte was written, or a 429 answer). Any other
+// failure after the request was written surfaces as errc::outcome_unknown with every known detail, never
+// as a silent second task. Status, cancel, list and download are idempotent and retried with backoff,
+// jitter and Retry-After (see retry.hpp).
+//
+// Thread safety: a client is not thread-safe. Start all of its operations from its executor; when the
+// io_context runs on several threads, construct the client with a strand. Distinct clients are
+// independent. Options are copied at construction.
+#pragma once
+
+#include <seedance/detail/asio_config.hpp>
+
+#include <seedance/detail/atomic_file.hpp>
+#include <seedance/error.hpp>
+#include <seedance/http/transport.hpp>
+#include <seedance/limiter.hpp>
+#include <seedance/polling.hpp>
+#include <seedance/pricing.hpp>
+#include <seedance/request.hpp>
+#include <seedance/retry.hpp>
+#include <seedance/task.hpp>
+#include <seedance/webhook.hpp>
+
+#include <asio/any_io_executor.hpp>
+#include <asio/associated_cancellation_slot.hpp>
+#include <asio/associated_executor.hpp>
+#include <asio/async_result.hpp>
+#include <asio/awaitable.hpp>
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/dispatch.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <unordered_set>
+#include <utility>
+#include <variant>
+
+namespace seedance {
+
+/// Severity of a log line handed to `client_options::log`.
+enum class log_level : std::uint8_t { debug, info, warning, error };
+
+/// Receives one line per notable event (requests, retries, state changes). Lines never contain the API
+/// key. Called on the client's executor.
+using log_hook = std::function<void(log_level, std::string_view)>;
+
+/// Options of `wait()` and `generate()`.
+struct wait_options {
+  /// Overall bound on the wait, including every status request and retry. Waiting is always bounded.
+  std::chrono::milliseconds deadline{std::chrono::minutes(30)};
+  /// Called on every change of state or progress (on the client's executor).
+  std::function<void(const task&)> on_progress{};
+  /// On deadline, also ask the provider to cancel the task (best effort; where the provider can).
+  bool cancel_remote_on_deadline = false;
+  /// Overrides the client's polling policy for this wait.
+  std::optional<polling_policy> polling{};
+  /// When set, the wait makes no status polls until a callback for the task arrives on this listener,
+  /// except a slow fallback poll every `fallback_poll`. Callbacks are hints: the task is re-fetched by id
+  /// before any result is reported.
+  webhook_listener* listener = nullptr;
+  std::chrono::milliseconds fallback_poll{std::chrono::seconds(60)};
+};
+
+/// Options of `download()`.
+struct download_options {
+  /// Called after each received piece: bytes on disk so far, and the total when known.
+  std::function<void(std::uint64_t done, std::optional<std::uint64_t> total)> on_progress{};
+  /// Replace an existing file at the target path. Without it an existing file is an error (file_exists).
+  bool overwrite = false;
+  /// How many times a dropped transfer is resumed with a Range request.
+  int max_resumes = 5;
+  /// Check that the bytes start with an MP4 `ftyp` box.
+  bool verify_mp4 = true;
+};
+
+/// What `download()` wrote.
+struct download_result {
+  std::filesystem::path path{};  ///< the final path (complete file)
+  std::uint64_t bytes = 0;       ///< its size
+  int resumes = 0;               ///< Range resumptions needed
+};
+
+/// Construction options of `client<Provider>`. Plain aggregate; copied by the client.
+template <class Provider>
+struct client_options {
+  /// API key. Empty: read SEEDANCE_API_KEY, then the provider's own variable (e.g. KINOVI_API_KEY).
+  std::string api_key{};
+  /// Base URL including the API path (e.g. "https://kinovi.ai/api/v1"). Empty: the provider's default.
+  std::string base_url{};
+  /// TLS trust, proxy, timeouts, connection pool.
+  http::transport_options transport{};
+  retry_policy retry{};
+  polling_policy polling{};
+  /// At most this many tasks in flight for this client (0: unlimited). Lowered automatically when a
+  /// provider's 429 body names its concurrency limit.
+  std::size_t max_in_flight = 0;
+  /// Provider wire options (Kinovi schema, Ark region, ...).
+  typename Provider::codec_options codec{};
+  /// Logging hook; never sees the key.
+  log_hook log{};
+  /// Seed for retry/poll jitter; 0 draws one from std::random_device.
+  std::uint64_t jitter_seed = 0;
+};
+
+namespace detail {
+
+template <class Provider>
+concept static_provider = requires {
+  Provider::id;
+};
+
+template <class Provider>
+concept listable_provider = requires(const http::response& r) {
+  Provider::decode_list(r);
+};
+
+/// The provider id of a codec type known at compile time (kinovi for run-time providers: unused there, since
+/// the checked overloads require a static provider).
+template <class Provider>
+constexpr provider_id static_id_of() noexcept {
+  if constexpr (static_provider<Provider>)
+    return Provider::id;
+  else
+    return provider_id::kinovi;
+}
+
+/// Validation options implied by a provider's codec options (the Kinovi schema choice).
+template <class CodecOptions>
+validate_options validate_options_for(const CodecOptions& o) {
+  validate_options v;
+  if constexpr (requires { o.schema; }) v.kinovi_legacy_schema = o.schema == decltype(o.schema)::legacy;
+  if constexpr (requires { o.kinovi_schema; })
+    v.kinovi_legacy_schema = o.kinovi_schema == decltype(o.kinovi_schema)::legacy;
+  return v;
+}
+
+/// Pricing options implied by a provider's codec options (the Kinovi legacy schema has its own price list).
+template <class CodecOptions>
+pricing_options pricing_options_for(const CodecOptions& o) {
+  pricing_options p;
+  if (validate_options_for(o).kinovi_legacy_schema) p.kinovi_table = kinovi_price_table::legacy;
+  return p;
+}
+
+inline std::string env_or_empty(std::string_view name) {
+  const std::string key(name);
+  const char* v = std::getenv(key.c_str());
+  return v ? std::string(v) : std::string();
+}
+
+/// Converts whatever ended a coroutine into an error_code for token-form handlers.
+inline std::error_code code_of(const std::exception_ptr& ep) noexcept {
+  if (!ep) return {};
+  try {
+    std::rethrow_exception(ep);
+  } catch (const std::system_error& e) {
+    return e.code();
+  } catch (const std::bad_alloc&) {
+    return std::make_error_code(std::errc::not_enough_memory);
+  } catch (...) {
+    return make_error_code(errc::bad_response);
+  }
+}
+
+}  // namespace detail
+
+/// A Seedance client for one provider. `Provider` is seedance::kinovi, aihubmax, seedance2ink or ark (compile-
+/// time checked requests), or any_provider (run-time choice).
+template <class Provider>
+class client {
+ public:
+  using executor_type = asio::any_io_executor;
+  using options_type = client_options<Provider>;
+
+  /// Creates a client on `executor`. No I/O happens here. Throws error(unauthorized) when no API key is
+  /// given or found in the environment, error(invalid_request) when the base URL is not an https URL.
+  explicit client(executor_type executor, options_type options = {}) requires detail::static_provider<Provider>
+      : client(std::move(executor), Provider{}, std::move(options)) {}
+
+  /// Creates a client for a provider chosen at run time (any_provider).
+  client(executor_type executor, Provider provider, options_type options = {})
+      : executor_(std::move(executor)),
+        provider_(std::move(provider)),
+        options_(std::move(options)),
+        transport_(executor_, options_.transport),
+        limiter_(executor_, options_.max_in_flight),
+        jitter_(options_.jitter_seed ? options_.jitter_seed : std::random_device{}() * 0x9e3779b97f4a7c15ULL + 1) {
+    api_key_ = options_.api_key;
+    options_.api_key.clear();  // keep one copy only
+    if (api_key_.empty()) api_key_ = detail::env_or_empty("SEEDANCE_API_KEY");
+    if (api_key_.empty()) api_key_ = detail::env_or_empty(provider_api_key_env());
+    if (api_key_.empty())
+      throw error(errc::unauthorized, "no API key: pass client_options::api_key or set SEEDANCE_API_KEY or " +
+                                          std::string(provider_api_key_env()));
+    base_url_ = options_.base_url.empty() ? std::string(provider_default_base_url()) : options_.base_url;
+    while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
+    if (base_url_.rfind("https://", 0) != 0)
+      throw error(errc::invalid_request, "base_url: must be an https:// URL (got \"" + base_url_ + "\")");
+  }
+
+  client(const client&) = delete;
+  client& operator=(const client&) = delete;
+
+  /// The executor every operation runs on.
+  executor_type get_executor() const noexcept { return executor_; }
+  /// The base URL requests go to.
+  const std::string& base_url() const noexcept { return base_url_; }
+  /// Connection statistics of the underlying transport.
+  http::transport_stats transport_stats() const { return transport_.stats(); }
+  /// The concurrency limiter (limit, in use, waiting).
+  const concurrency_limiter& limiter() const noexcept { return limiter_; }
+
+  // ---- submit -------------------------------------------------------------------------------------------
+
+  /// Validates `r` (nothing is sent if invalid), waits for a free in-flight slot, and creates the task.
+  /// Returns the created task; its `cost` is the provider's figure or, failing that, the library's
+  /// estimate (`cost.estimated`). Errors: invalid_request (every problem in details().problems),
+  /// unauthorized, insufficient_credits, rate_limited (after retries), outcome_unknown (the request may
+  /// have created a task: check the provider before submitting again), transport errors before sending.
+  /// Cancellation: before the request is written nothing is created; after, the outcome is unknown.
+  asio::awaitable<task> submit(
+      request_for<detail::static_id_of<Provider>()> r) requires detail::static_provider<Provider> {
+    co_return co_await submit_request(r.to_request());
+  }
+
+  /// Run-time request form of submit (CLI flags, config): same checks, at run time.
+  template <std::same_as<request> R>
+  asio::awaitable<task> submit(const R& r) {
+    co_return co_await submit_request(r);
+  }
+
+  // ---- status / wait / generate ------------------------------------------------------------------------
+
+  /// Fetches the task's current snapshot. Retries transport failures, 429 and 5xx. Errors: not_found,
+  /// unauthorized, transport errors after retries. Observing a terminal state frees the task's in-flight slot.
+  asio::awaitable<task> status(std::string task_id) {
+    auto deadline = std::chrono::steady_clock::now() + options_.transport.timeouts.request * 4;
+    co_return co_await fetch_status(std::move(task_id), deadline);
+  }
+
+  /// Waits until the task ends: returns the succeeded task; throws error(task_failed / task_cancelled /
+  /// task_expired) with the provider's code and message, error(deadline_exceeded) when `o.deadline` passes
+  /// (after a best-effort remote cancel when asked). Works the same for ids created elsewhere (after a
+  /// restart). Unknown provider states keep the wait going. Cancellation: stops polling promptly
+  /// (operation_aborted); the remote task is left running.
+  asio::awaitable<task> wait(std::string task_id, wait_options o = {}) {
+    co_return co_await wait_impl(std::move(task_id), std::move(o), std::nullopt);
+  }
+
+  /// submit + wait: returns the first output video (with its task id). Errors as submit and wait.
+  asio::awaitable<video> generate(request_for<detail::static_id_of<Provider>()> r,
+                                  wait_options o = {}) requires detail::static_provider<Provider> {
+    co_return co_await generate_request(r.to_request(), std::move(o));
+  }
+
+  /// Run-time request form of generate.
+  template <std::same_as<request> R>
+  asio::awaitable<video> generate(const R& r, wait_options o = {}) {
+    co_return co_await generate_request(r, std::move(o));
+  }
+
+  // ---- cancel / list -----------------------------------------------------------------------------------
+
+  /// Asks the provider to cancel the task (seedance2.ink; Ark cancels queued tasks and deletes finished
+  /// ones). Returns the resulting snapshot. Errors: unsupported (no cancel endpoint: nothing is sent),
+  /// the provider's refusal (e.g. Ark refuses running tasks), transport errors after retries.
+  asio::awaitable<task> cancel(std::string task_id) {
+    auto req = provider_cancel_request(task_id);
+    if (!req)
+      throw error(errc::unsupported, std::string(provider_display_name()) + " has no cancel endpoint",
+                  details_for(task_id));
+    auto deadline = std::chrono::steady_clock::now() + options_.transport.timeouts.request * 4;
+    auto resp = co_await exchange(operation_kind::cancel, std::move(*req), task_id, deadline);
+    task t = provider_.decode_cancelled(resp, task_id);
+    if (t.id.empty()) t.id = task_id;
+    release_slot(t.id);
+    co_return t;
+  }
+
+  /// Lists tasks (Ark only: the last 7 days, paged). Errors: invalid_request for a bad page size,
+  /// provider and transport errors.
+  template <class Query, class P = Provider>
+    requires detail::listable_provider<P>
+  asio::awaitable<decltype(P::decode_list(std::declval<const http::response&>()))> list(Query q) {
+    auto deadline = std::chrono::steady_clock::now() + options_.transport.timeouts.request * 4;
+    auto resp = co_await exchange(operation_kind::list, P::list_request(q), {}, deadline);
+    co_return P::decode_list(resp);
+  }
+
+  // ---- download ----------------------------------------------------------------------------------------
+
+  /// Streams the video to a temporary file beside `target`, checks it (Content-Length, MP4 ftyp box),
+  /// fsyncs and renames it into place: the target path holds a complete file or nothing. A dropped
+  /// transfer resumes with a Range request. Errors: file_exists (before any I/O, unless overwrite),
+  /// output_expired (403/404/410), invalid_video, io_error, transport errors after retries.
+  /// Cancellation: the temporary file is removed; the target is untouched.
+  asio::awaitable<download_result> download(video v, std::filesystem::path target, download_options o = {}) {
+    co_return co_await download_url(std::move(v.url), std::move(target), std::move(o));
+  }
+
+  /// Downloads from a URL (for example a task's output URL saved earlier).
+  asio::awaitable<download_result> download(std::string url, std::filesystem::path target, download_options o = {}) {
+    co_return co_await download_url(std::move(url), std::move(target), std::move(o));
+  }
+
+  /// Fetches the task by id and downloads its first video. Errors as status and download; task_failed
+  /// when the task has no video (yet).
+  asio::awaitable<download_result> download_task(std::string task_id, std::filesystem::path target,
+                                                 download_options o = {}) {
+    task t = co_await status(task_id);
+    if (t.state != task_state::succeeded || t.videos.empty())
+      throw error(errc::task_failed,
+                  "download: task " + task_id + " has no video (state " + std::string(to_string(t.state)) + ")",
+                  details_for(task_id));
+    co_return co_await download_url(t.videos.front().url, std::move(target), std::move(o));
+  }
+
+  /// Stops tracking a task's in-flight slot (for tasks submitted but never waited on).
+  void forget(const std::string& task_id) { release_slot(task_id); }
+
+  // ---- completion-token forms --------------------------------------------------------------------------
+
+  /// Token form of submit (run-time request). Signature void(std::error_code, task).
+  template <class Token>
+  auto async_submit(request r, Token&& token) {
+    return run<task>([this, r = std::move(r)]() -> asio::awaitable<task> { co_return co_await submit_request(r); },
+                     std::forward<Token>(token));
+  }
+  /// Token form of status. Signature void(std::error_code, task).
+  template <class Token>
+  auto async_status(std::string task_id, Token&& token) {
+    return run<task>([this, id = std::move(task_id)]() -> asio::awaitable<task> { co_return co_await status(id); },
+                     std::forward<Token>(token));
+  }
+  /// Token form of wait. Signature void(std::error_code, task).
+  template <class Token>
+  auto async_wait(std::string task_id, wait_options o, Token&& token) {
+    return run<task>([this, id = std::move(task_id),
+                      o = std::move(o)]() -> asio::awaitable<task> { co_return co_await wait(id, o); },
+                     std::forward<Token>(token));
+  }
+  /// Token form of generate. Signature void(std::error_code, video).
+  template <class Token>
+  auto async_generate(request r, wait_options o, Token&& token) {
+    return run<video>([this, r = std::move(r),
+                       o = std::move(o)]() -> asio::awaitable<video> { co_return co_await generate_request(r, o); },
+                      std::forward<Token>(token));
+  }
+  /// Token form of cancel. Signature void(std::error_code, task).
+  template <class Token>
+  auto async_cancel(std::string task_id, Token&& token) {
+    return run<task>([this, id = std::move(task_id)]() -> asio::awaitable<task> { co_return co_await cancel(id); },
+                     std::forward<Token>(token));
+  }
+  /// Token form of download. Signature void(std::error_code, download_result).
+  template <class Token>
+  auto async_download(std::string url, std::filesystem::path target, download_options o, Token&& token) {
+    return run<download_result>(
+        [this, url = std::move(url), target = std::move(target),
+         o = std::move(o)]() -> asio::awaitable<download_result> { co_return co_await download_url(url, target, o); },
+        std::forward<Token>(token));
+  }
+
+ private:
+  using clock = std::chrono::steady_clock;
+
+  // ---- provider dispatch (static codecs and any_provider alike) ----------------------------------------
+  provider_id current_provider_id() const {
+    if constexpr (detail::static_provider<Provider>)
+      return Provider::id;
+    else
+      return provider_.id();
+  }
+  std::string_view provider_display_name() const {
+    if constexpr (detail::static_provider<Provider>)
+      return Provider::display_name;
+    else
+      return provider_.display_name();
+  }
+  std::string_view provider_api_key_env() const {
+    if constexpr (detail::static_provider<Provider>)
+      return Provider::api_key_env;
+    else
+      return provider_.api_key_env();
+  }
+  std::string_view provider_default_base_url() const {
+    if constexpr (detail::static_provider<Provider>)
+      return Provider::default_base_url;
+    else
+      return provider_.default_base_url();
+  }
+  http::request provider_encode_create(const request& r) const {
+    if constexpr (detail::static_provider<Provider>)
+      return Provider::encode_create(r, options_.codec);
+    else
+      return provider_.encode_create(r, options_.codec);
+  }
+  std::optional<http::request> provider_cancel_request(std::string_view id) const {
+    return provider_.cancel_request(id);
+  }
+  validate_options provider_validate_options() const { return detail::validate_options_for(options_.codec); }
+
+  // ---- slots -------------------------------------------------------------------------------------------
+  void release_slot(const std::string& id) {
+    if (slot_tasks_.erase(id) > 0) limiter_.release();
+  }
+
+  error_details details_for(std::string_view task_id) const {
+    error_details d;
+    d.task_id = std::string(task_id);
+    return d;
+  }
+
+  void log(log_level level, std::string_view text) const {
+    if (options_.log) options_.log(level, redact(std::string(text), api_key_));
+  }
+
+  /// Re-throws a provider/transport error with the key scrubbed from every text field.
+  [[noreturn]] void throw_clean(const error& e, std::string_view task_id) const {
+    error_details d = e.details();
+    if (d.task_id.empty()) d.task_id = std::string(task_id);
+    d.provider_message = redact(std::move(d.provider_message), api_key_);
+    d.provider_code = redact(std::move(d.provider_code), api_key_);
+    d.param = redact(std::move(d.param), api_key_);
+    throw error(e.code(), redact(e.what(), api_key_), std::move(d));
+  }
+
+  asio::awaitable<void> sleep(std::chrono::milliseconds d) {
+    asio::steady_timer timer(executor_, d);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+
+  // ---- one request with retries ------------------------------------------------------------------------
+  asio::awaitable<http::response> exchange(operation_kind kind, http::request req, std::string_view task_id,
+                                           clock::time_point deadline) {
+    const std::string url = base_url_ + req.target;
+    req.headers.set("Authorization", "Bearer " + api_key_);
+    req.headers.set("Accept", "application/json");
+    for (int attempt = 1;; ++attempt) {
+      std::optional<error> failure;
+      try {
+        http::response resp = co_await transport_.send(url, req);
+        if (resp.ok()) co_return resp;
+        error e = provider_.decode_error(resp);
+        if (kind == operation_kind::create && e.code() == make_error_code(errc::rate_limited)) learn_limit(e.details());
+        failure.emplace(std::move(e));
+      } catch (const error& e) {
+        if (kind == operation_kind::create && !e.details().retry_safe &&
+            e.code() != make_error_code(errc::outcome_unknown) && e.code().category() == error_category()) {
+          // Anything written and then lost: the provider may have created (and charged) a task.
+          error_details d = e.details();
+          d.retry_safe = false;
+          failure.emplace(errc::outcome_unknown,
+                          "create: outcome unknown, the request may have created a task (" + std::string(e.what()) +
+                              "); check the provider before submitting again",
+                          std::move(d));
+        } else {
+          failure.emplace(e);
+        }
+      }
+      const auto& f = *failure;
+      const auto decision = decide_retry(options_.retry, kind, attempt, f.code(), f.details().retry_safe,
+                                         f.details().retry_after, jitter_);
+      if (!decision.retry || clock::now() + decision.delay >= deadline) throw_clean(f, task_id);
+      log(log_level::warning, std::string(to_string_kind(kind)) + " attempt " + std::to_string(attempt) + " failed (" +
+                                  f.what() + "); retrying in " + std::to_string(decision.delay.count()) + " ms");
+      co_await sleep(decision.delay);
+    }
+  }
+
+  static std::string_view to_string_kind(operation_kind k) noexcept {
+    switch (k) {
+      case operation_kind::create:
+        return "create";
+      case operation_kind::status:
+        return "status";
+      case operation_kind::cancel:
+        return "cancel";
+      case operation_kind::list:
+        return "list";
+      case operation_kind::download:
+        return "download";
+    }
+    return "request";
+  }
+
+  void learn_limit(const error_details& d) {
+    if (d.concurrency_limit && *d.concurrency_limit > 0) {
+      const auto learned = static_cast<std::size_t>(*d.concurrency_limit);
+      if (limiter_.limit() == 0 || learned < limiter_.limit()) {
+        limiter_.set_limit(learned);
+        log(log_level::info, "concurrency limit learned from provider: " + std::to_string(learned));
+      }
+    }
+  }
+
+  // ---- operations --------------------------------------------------------------------------------------
+  asio::awaitable<task> submit_request(request r) {
+    check(current_provider_id(), r, provider_validate_options());  // throws invalid_request; nothing sent
+    http::request http_req = provider_encode_create(r);            // may throw invalid_request
+    const auto estimated = estimate(current_provider_id(), r, detail::pricing_options_for(options_.codec));
+
+    co_await limiter_.acquire();
+    bool slot_owned = true;
+    struct slot_guard {
+      client* self;
+      bool* owned;
+      ~slot_guard() {
+        if (*owned) self->limiter_.release();
+      }
+    } guard{this, &slot_owned};
+
+    auto deadline = clock::now() + options_.transport.timeouts.request * 4 + options_.retry.max_retry_after * 2;
+    http::response resp = co_await exchange(operation_kind::create, std::move(http_req), {}, deadline);
+    task t = provider_.decode_created(resp);
+    if (!t.cost && estimated.cost) t.cost = estimated.cost;
+    if (t.id.empty())
+      throw error(errc::bad_response, "create: the provider answered without a task id", details_for({}));
+    if (!is_terminal(t.state)) {
+      slot_tasks_.insert(t.id);
+      slot_owned = false;  // held until the task is seen terminal
+    }
+    log(log_level::info, "created task " + t.id);
+    co_return t;
+  }
+
+  asio::awaitable<task> fetch_status(std::string id, clock::time_point deadline) {
+    auto resp = co_await exchange(operation_kind::status, provider_.status_request(id), id, deadline);
+    task t = provider_.decode_status(resp);
+    if (t.id.empty()) t.id = id;
+    if (is_terminal(t.state)) release_slot(id);
+    co_return t;
+  }
+
+  asio::awaitable<video> generate_request(request r, wait_options o) {
+    task created = co_await submit_request(r);
+    task done = co_await wait_impl(created.id, std::move(o), std::move(created));
+    if (done.videos.empty())
+      throw error(errc::bad_response, "task " + done.id + " succeeded without a video", details_for(done.id));
+    video v = done.videos.front();
+    v.task_id = done.id;
+    co_return v;
+  }
+
+  asio::awaitable<task> wait_impl(std::string id, wait_options o, std::optional<task> initial) {
+    using namespace asio::experimental::awaitable_operators;
+    const auto started = clock::now();
+    const auto deadline = started + o.deadline;
+    const polling_policy policy = o.polling ? *o.polling : options_.polling;
+    poll_state ps;
+    std::optional<task> last;
+    auto observe = [&](task t) -> bool {  // returns true when terminal
+      const bool changed =
+          !last || last->state != t.state || last->progress != t.progress || last->provider_state != t.provider_state;
+      ps.state = t.state;
+      ps.progress = t.progress;
+      ps.estimated_time = t.estimated_time;
+      if (changed && o.on_progress) o.on_progress(t);
+      last = std::move(t);
+      return is_terminal(last->state);
+    };
+
+    std::optional<webhook_listener::subscription> sub;
+    if (o.listener) sub.emplace(*o.listener, id);
+
+    bool terminal = false;
+    if (initial) {
+      terminal = observe(std::move(*initial));
+    } else {
+      terminal = observe(co_await fetch_status(id, deadline));
+      ++ps.polls;
+    }
+    while (!terminal) {
+      ps.waited = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started);
+      auto delay = sub ? o.fallback_poll : next_poll_delay(policy, ps, jitter_);
+      const auto now = clock::now();
+      if (now >= deadline) co_await on_deadline(id, o, last);
+      if (now + delay > deadline) delay = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+      if (sub) {
+        co_await sub->wait_for(delay);  // a callback (any state) or the fallback interval
+      } else {
+        co_await sleep(delay);
+      }
+      if (clock::now() >= deadline) co_await on_deadline(id, o, last);
+      auto result = co_await (fetch_status(id, deadline) || deadline_timer(deadline));
+      if (result.index() == 1) co_await on_deadline(id, o, last);
+      ++ps.polls;
+      terminal = observe(std::get<0>(std::move(result)));
+    }
+    release_slot(id);
+    task t = std::move(*last);
+    switch (t.state) {
+      case task_state::succeeded:
+        co_return t;
+      case task_state::failed:
+        throw task_error_for(t, errc::task_failed);
+      case task_state::cancelled:
+        throw task_error_for(t, errc::task_cancelled);
+      default:
+        throw task_error_for(t, errc::task_expired);
+    }
+  }
+
+  asio::awaitable<void> deadline_timer(clock::time_point deadline) {
+    asio::steady_timer timer(executor_, deadline);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+
+  error task_error_for(const task& t, errc code) const {
+    error_details d = details_for(t.id);
+    std::string text = "task " + t.id + " " + std::string(to_string(t.state));
+    if (t.error) {
+      d.provider_code = redact(t.error->code, api_key_);
+      d.provider_message = redact(t.error->message, api_key_);
+      if (!t.error->code.empty()) text += " [" + d.provider_code + "]";
+      if (!t.error->message.empty()) text += ": " + d.provider_message;
+    }
+    return error(code, text, std::move(d));
+  }
+
+  asio::awaitable<void> on_deadline(const std::string& id, const wait_options& o, const std::optional<task>& last) {
+    std::string text = "wait: deadline of " + std::to_string(o.deadline.count()) + " ms passed for task " + id;
+    if (last) text += " (last state " + std::string(to_string(last->state)) + ")";
+    if (o.cancel_remote_on_deadline && provider_cancel_request(id)) {
+      try {
+        co_await cancel(id);
+        text += "; remote cancel requested";
+      } catch (const std::system_error& e) {
+        text += "; remote cancel failed: " + std::string(e.what());
+      }
+    }
+    throw error(errc::deadline_exceeded, redact(text, api_key_), details_for(id));
+  }
+
+  asio::awaitable<download_result> download_url(std::string url, std::filesystem::path target, download_options o) {
+    if (url.rfind("https://", 0) != 0)
+      throw error(errc::invalid_request, "download: url must be https (got a non-https URL)");
+    detail::atomic_file file(target, o.overwrite);  // file_exists before any I/O
+    std::optional<std::uint64_t> total;
+    int resumes = 0;
+    int attempt = 0;
+    const auto deadline = clock::now() + std::chrono::hours(6);
+    while (true) {
+      ++attempt;
+      http::request req;
+      req.method = http::method::get;
+      const std::uint64_t offset = file.size();
+      if (offset > 0) req.headers.set("Range", "bytes=" + std::to_string(offset) + "-");
+      http::send_options so;
+      so.follow_redirects = true;
+      std::optional<error> failure;
+      int status = 0;
+      so.on_headers = [&](const http::response& head, std::error_code& ec) {
+        status = head.status;
+        if (status == 206) {
+          // Only the range we asked for is acceptable.
+          if (offset == 0 || content_range_start(head) != offset) ec = make_error_code(errc::protocol_error);
+          if (auto t = content_range_total(head)) total = t;
+        } else if (status == 200) {
+          if (offset > 0) {
+            try {
+              file.restart();  // the server ignored Range: start over
+            } catch (const error& e) {
+              failure.emplace(e);
+              ec = e.code();
+              return;
+            }
+          }
+          if (auto len = head.headers.find("Content-Length")) total = parse_u64(*len);
+        } else if (status >= 200 && status < 300) {
+          ec = make_error_code(errc::protocol_error);
+        }
+      };
+      so.sink = [&](std::string_view chunk, std::error_code& ec) {
+        if (status < 200 || status >= 300) return;  // error bodies are not file content
+        try {
+          file.write(chunk);
+        } catch (const error& e) {
+          failure.emplace(e);
+          ec = e.code();
+          return;
+        }
+        if (o.on_progress) o.on_progress(file.size(), total);
+      };
+      try {
+        http::response resp = co_await transport_.send(url, req, so);
+        if (resp.status == 403 || resp.status == 404 || resp.status == 410)
+          throw error(errc::output_expired,
+                      "download: the output URL answered " + std::to_string(resp.status) + " (expired or removed)");
+        if (!resp.ok()) {
+          error_details d;
+          d.http_status = resp.status;
+          d.retry_safe = true;
+          failure.emplace(errc_from_http_status(resp.status), "download: HTTP " + std::to_string(resp.status), d);
+        } else {
+          if (total && file.size() != *total)
+            failure.emplace(errc::invalid_video, "download: got " + std::to_string(file.size()) + " of " +
+                                                     std::to_string(*total) + " bytes");
+          else
+            break;  // complete
+        }
+      } catch (const error& e) {
+        if (e.code() == make_error_code(errc::output_expired)) throw;
+        if (!failure) failure.emplace(e);
+      }
+      if (failure->code() == make_error_code(errc::io_error)) throw *failure;
+      const bool resumable = file.size() > 0 && resumes < o.max_resumes;
+      const auto decision = decide_retry(options_.retry, operation_kind::download, attempt, failure->code(), true,
+                                         failure->details().retry_after, jitter_);
+      if (!(decision.retry || resumable) || clock::now() >= deadline) throw *failure;
+      if (file.size() > 0) ++resumes;
+      log(log_level::warning, std::string("download interrupted (") + failure->what() + "); resuming at byte " +
+                                  std::to_string(file.size()));
+      co_await sleep(decision.retry ? decision.delay : options_.retry.initial_delay);
+    }
+    if (o.verify_mp4 && !detail::looks_like_mp4(file.head(64)))
+      throw error(errc::invalid_video, "download: the data is not an MP4 (no ftyp box)");
+    download_result result{target, file.size(), resumes};
+    file.commit();
+    co_return result;
+  }
+
+  static std::optional<std::uint64_t> parse_u64(std::string_view s) noexcept {
+    if (s.empty() || s.size() > 19) return std::nullopt;
+    std::uint64_t v = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return std::nullopt;
+      v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return v;
+  }
+  // "bytes 100-999/1000"
+  static std::optional<std::uint64_t> content_range_start(const http::response& r) noexcept {
+    auto cr = r.headers.find("Content-Range");
+    if (!cr || cr->rfind("bytes ", 0) != 0) return std::nullopt;
+    auto rest = cr->substr(6);
+    return parse_u64(rest.substr(0, rest.find('-')));
+  }
+  static std::optional<std::uint64_t> content_range_total(const http::response& r) noexcept {
+    auto cr = r.headers.find("Content-Range");
+    if (!cr) return std::nullopt;
+    const auto slash = cr->rfind('/');
+    if (slash == std::string_view::npos) return std::nullopt;
+    return parse_u64(cr->substr(slash + 1));
+  }
+
+  // ---- token adapter -----------------------------------------------------------------------------------
+  template <class T, class Token, class Op>
+  auto run(Op op, Token&& token) {
+    return asio::async_initiate<Token, void(std::error_code, T)>(
+        [this](auto handler, Op op) {
+          auto slot = asio::get_associated_cancellation_slot(handler);
+          auto handler_ex = asio::get_associated_executor(handler, executor_);
+          asio::co_spawn(executor_, op(),
+                         asio::bind_cancellation_slot(
+                             slot, [h = std::move(handler), handler_ex](std::exception_ptr ep, T value) mutable {
+                               const auto ec = detail::code_of(ep);
+                               asio::dispatch(handler_ex, [h = std::move(h), ec, v = std::move(value)]() mutable {
+                                 std::move(h)(ec, std::move(v));
+                               });
+                             }));
+        },
+        token, std::move(op));
+  }
+
+  executor_type executor_;
+  Provider provider_;
+  options_type options_;
+  std::string api_key_;
+  std::string base_url_;
+  http::transport transport_;
+  concurrency_limiter limiter_;
+  jitter_source jitter_;
+  std::unordered_set<std::string> slot_tasks_;
+};
+
+}  // namespace seedance
