@@ -18,6 +18,7 @@
 #include <seedance/providers/seedance2ink.hpp>
 #include <seedance/request.hpp>
 #include <seedance/task.hpp>
+#include <seedance/vocabulary.hpp>
 
 #include <optional>
 #include <string>
