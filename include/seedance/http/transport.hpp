@@ -341,6 +341,7 @@ class transport {
       throw;
     }
 
+    const detail::unwatch_on_exit forget_connection(watchdog);  // destroyed before the lease
     bool replayed = false;
     for (;;) {
       if (lease.connection() == nullptr) co_await open_connection(lease, target, watchdog, what);
@@ -349,6 +350,7 @@ class transport {
       if (reused) ++stats_.reused;
       auto result = co_await exchange(*lease.connection(), wire, req.method, opts, watchdog);
       if (!result.ec) {
+        watchdog.unwatch();
         lease.give_back(result.reusable);
         co_return std::move(result.message);
       }
@@ -422,6 +424,7 @@ class transport {
 
     watchdog.begin_phase(detail::deadline_kind::connect, options_.timeouts.connect);
     asio::ip::tcp::resolver resolver(executor_);
+    const detail::unwatch_on_exit forget_targets(watchdog);  // destroyed before the resolver and connection
     watchdog.watch(resolver);
     std::error_code ec;
     const std::string& host = proxy ? proxy->host : target.host;

@@ -179,4 +179,17 @@ class request_watchdog {
   std::shared_ptr<state> state_;
 };
 
+/// Makes the watchdog forget its target when a scope ends, before the watched object is destroyed (declare
+/// it after that object).
+class unwatch_on_exit {
+ public:
+  explicit unwatch_on_exit(request_watchdog& watchdog) noexcept : watchdog_(watchdog) {}
+  unwatch_on_exit(const unwatch_on_exit&) = delete;
+  unwatch_on_exit& operator=(const unwatch_on_exit&) = delete;
+  ~unwatch_on_exit() { watchdog_.unwatch(); }
+
+ private:
+  request_watchdog& watchdog_;
+};
+
 }  // namespace seedance::http::detail
