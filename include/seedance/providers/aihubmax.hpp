@@ -127,6 +127,7 @@ inline std::optional<std::string> model_name(const request& r, generation_mode m
   return out;
 }
 
+/// The task id: `id`, or `task_id` (tolerated).
 inline std::optional<std::string> task_id_of(const boost::json::value& body) {
   if (auto id = codec::nonempty_string_at(body, "id")) return id;
   return codec::nonempty_string_at(body, "task_id");

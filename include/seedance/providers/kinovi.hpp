@@ -195,6 +195,7 @@ inline std::optional<std::string> status_of(const boost::json::value& record) {
   return codec::nonempty_string_at(record, "state");
 }
 
+/// The task id: `taskId`, or `task_id` (tolerated).
 inline std::optional<std::string> task_id_of(const boost::json::value& record) {
   if (auto id = codec::nonempty_string_at(record, "taskId")) return id;
   return codec::nonempty_string_at(record, "task_id");

@@ -57,6 +57,7 @@ inline std::string one_line(std::string_view text, std::size_t max_bytes = 300) 
 inline constexpr std::chrono::seconds retry_after_cap{3600};
 
 namespace date_parts {
+/// ASCII digit / letter tests (locale-free).
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 constexpr bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
@@ -74,6 +75,7 @@ constexpr std::optional<int> digits(std::string_view s, std::size_t& pos, std::s
   return value;
 }
 
+/// Consumes `c` at `pos` when it is there.
 constexpr bool expect(std::string_view s, std::size_t& pos, char c) noexcept {
   if (pos >= s.size() || s[pos] != c) return false;
   ++pos;
@@ -104,6 +106,7 @@ constexpr std::optional<int> time_of_day(std::string_view s, std::size_t& pos) {
   return *h * 3600 + *m * 60 + *sec;
 }
 
+/// Consumes "GMT" (or "UTC", tolerated) at `pos`.
 constexpr bool zone_gmt(std::string_view s, std::size_t& pos) noexcept {
   if (pos + 3 > s.size()) return false;
   const auto zone = s.substr(pos, 3);
@@ -243,7 +246,9 @@ class problem_list {
   void add(std::string field, std::string rule, std::string_view value = {}) {
     problems_.push_back(problem{std::move(field), std::move(rule), one_line(value, 80)});
   }
+  /// True while no problem was recorded.
   bool empty() const noexcept { return problems_.empty(); }
+  /// The problems recorded so far, in order.
   const std::vector<problem>& problems() const noexcept { return problems_; }
 
   /// Throws seedance::error(errc::invalid_request) naming every problem when there is any; the message starts
