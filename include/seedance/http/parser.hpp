@@ -116,7 +116,7 @@ class basic_parser {
  public:
   using message_type = std::conditional_t<IsRequest, request, response>;
 
-  explicit basic_parser(const parser_limits& limits) noexcept : limits_(limits) {}
+  explicit basic_parser(const parser_limits& limits) : limits_(limits) {}
 
   void set_limits(const parser_limits& limits) noexcept { limits_ = limits; }
   const parser_limits& limits() const noexcept { return limits_; }
@@ -569,6 +569,7 @@ class basic_parser {
           continue;
         }
         case state::chunk_size_space: {
+          // Whitespace after the size is tolerated before ';' and, leniently, before CRLF ("5 \r\n").
           if (c == '\r') {
             state_ = state::chunk_size_lf;
           } else if (c == ';' || detail::is_ows(c)) {
@@ -704,8 +705,8 @@ class basic_parser {
 /// parser per connection, used from one thread at a time.
 class response_parser {
  public:
-  /// A parser ready for the first message, bounded by `limits`. Never throws.
-  explicit response_parser(parser_limits limits = {}) noexcept : impl_(limits) {}
+  /// A parser ready for the first message, bounded by `limits`.
+  explicit response_parser(parser_limits limits = {}) : impl_(limits) {}
 
   /// Method of the request this response answers: responses to HEAD, and 2xx responses to CONNECT, have no
   /// body. Call before put(); reset() forgets it (back to GET).
@@ -774,8 +775,8 @@ class response_parser {
 /// Content-Length or Transfer-Encoding has no body. Thread-compatible.
 class request_parser {
  public:
-  /// A parser ready for the first message, bounded by `limits`. Never throws.
-  explicit request_parser(parser_limits limits = {}) noexcept : impl_(limits) {}
+  /// A parser ready for the first message, bounded by `limits`.
+  explicit request_parser(parser_limits limits = {}) : impl_(limits) {}
 
   /// Sends the body (de-chunked) to `sink` piece by piece instead of get().body. Call before put(); reset()
   /// forgets the sink.
