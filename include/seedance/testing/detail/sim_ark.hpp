@@ -99,8 +99,10 @@ struct sim_ark {
     if (model == "dreamina-seedance-2-0-fast-260128" || model == "doubao-seedance-2-0-fast-260128" ||
         model == "dreamina-seedance-2-0-mini-260615")
       return model_rules{"480p 720p", 4, 15, true, false, false};
-    if (model == "seedance-1-5-pro-251215") return model_rules{"480p 720p 1080p", 4, 12, false, true, true};
-    if (model == "seedance-1-0-pro-250528" || model == "seedance-1-0-pro-fast-251015")
+    if (model == "seedance-1-5-pro-251215" || model == "doubao-seedance-1-5-pro-251215")
+      return model_rules{"480p 720p 1080p", 4, 12, false, true, true};
+    if (model == "seedance-1-0-pro-250528" || model == "seedance-1-0-pro-fast-251015" ||
+        model == "doubao-seedance-1-0-pro-250528" || model == "doubao-seedance-1-0-pro-fast-251015")
       return model_rules{"480p 720p 1080p", 2, 12, false, true, false};
     return std::nullopt;
   }
@@ -238,6 +240,8 @@ struct sim_ark {
       const double used = t.credits;
       o["usage"] = boost::json::object{{"completion_tokens", static_cast<std::int64_t>(used)},
                                        {"total_tokens", static_cast<std::int64_t>(used)}};
+    } else if (is_terminal(v.state)) {
+      o["usage"] = boost::json::object{{"completion_tokens", 0}, {"total_tokens", 0}};
     }
     o["created_at"] = t.created_unix_ms / 1000;
     o["updated_at"] = v.updated_unix_ms / 1000;

@@ -175,9 +175,9 @@ struct fault {
 };
 
 /// When a fault strikes. Requests (or webhook deliveries) whose target contains `path_contains` are
-/// counted 1, 2, 3, ...; the ones numbered nth .. nth+times-1 (every one from nth on when times == 0) are
-/// eligible, and each eligible one is hit with `probability` (a seeded RNG decides). Rules are tried in
-/// the order they were added; the first that strikes wins, but every matching rule counts the request.
+/// counted 1, 2, 3, ... from the moment the rule is added; the ones numbered nth .. nth+times-1 (every one from nth on
+/// when times == 0) are eligible, and each eligible one is hit with `probability` (a seeded RNG decides). Rules are
+/// tried in the order they were added; the first that strikes wins, but every matching rule counts the request.
 struct fault_rule {
   testing::fault fault{};
   std::string path_contains{};  ///< substring of the request target; for webhooks, of the callback URL
