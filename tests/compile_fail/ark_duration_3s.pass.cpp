@@ -1,0 +1,10 @@
+// Positive twin of ark_duration_3s.fail.cpp: the same request with a value the provider offers.
+#include <seedance/request.hpp>
+
+#include <chrono>
+
+int main() {
+  const seedance::request_for<seedance::provider_id::ark> r{.prompt = "a fox in the snow",
+                                                            .duration = std::chrono::seconds{4}};
+  return r.prompt.empty() ? 1 : 0;
+}

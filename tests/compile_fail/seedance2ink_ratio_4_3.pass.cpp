@@ -1,0 +1,10 @@
+// Positive twin of seedance2ink_ratio_4_3.fail.cpp: the same request with a value the provider offers.
+#include <seedance/request.hpp>
+
+#include <chrono>
+
+int main() {
+  const seedance::request_for<seedance::provider_id::seedance2ink> r{.prompt = "a fox in the snow",
+                                                                     .ratio = seedance::aspect_ratio::r16_9};
+  return r.prompt.empty() ? 1 : 0;
+}
