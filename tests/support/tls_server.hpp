@@ -175,6 +175,7 @@ class server_connection {
       const auto n =
           co_await stream_.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
       pending_.append(buffer, n);
+      if (ec == asio::error::operation_aborted) co_return;  // the wait ended first: keep the connection
       if (ec) {
         close();
         co_return;
@@ -424,8 +425,8 @@ class connect_proxy {
     const auto refuse = [&](std::string status) -> asio::awaitable<void> {
       ++refused_;
       std::string answer = "HTTP/1.1 " + status +
-                           "\r\nProxy-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\nConnection: "
-                           "close\r\n\r\n";
+                           "\r\nProxy-Authenticate: Basic realm=\"test\"\r\nContent-Type: text/plain\r\n"
+                           "Content-Length: 7\r\nConnection: close\r\n\r\ndenied\n";
       co_await asio::async_write(client, asio::buffer(answer), asio::redirect_error(asio::use_awaitable, ec));
     };
     if (request.method != http::method::connect) {

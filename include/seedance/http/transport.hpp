@@ -224,9 +224,9 @@ class transport {
   /// awaitable starts; both before any I/O); connect_failed and
   /// tls_failed (nothing was sent; details().retry_safe = true); proxy_failed; timeout; idle_timeout;
   /// connection_closed; protocol_error; message_too_large; too_many_redirects; insecure_redirect; the
-  /// sink's own error code when opts.sink fails; outcome_unknown when a non-idempotent request (POST,
-  /// PATCH) was sent but the connection failed before a response arrived (retry_safe = false: it may have
-  /// been processed). Error messages never contain header values or URL queries.
+  /// sink's own error code when opts.sink sets one (an exception thrown by the sink propagates as is); outcome_unknown
+  /// when a non-idempotent request (POST, PATCH) was sent but the connection failed before a response arrived
+  /// (retry_safe = false: it may have been processed). Error messages never contain header values or URL queries.
   /// Cancellation: per-operation cancellation (bind_cancellation_slot, awaitable operators) closes the
   /// connection and throws std::system_error(asio::error::operation_aborted); the connection is never
   /// pooled again. Thread safety: see the class.
@@ -349,6 +349,7 @@ class transport {
       ++stats_.requests;
       if (reused) ++stats_.reused;
       auto result = co_await exchange(*lease.connection(), wire, req.method, opts, watchdog);
+      watchdog.stop_idle_watch();  // a replay's reconnect is bounded by the connect/handshake limits instead
       if (!result.ec) {
         watchdog.unwatch();
         lease.give_back(result.reusable);
@@ -484,9 +485,7 @@ class transport {
     co_await asio::async_write(socket, asio::buffer(wire), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) fail(ec, peer + " failed during CONNECT (" + ec.message() + ")");
 
-    parser_limits limits = options_.limits;
-    limits.max_body_bytes = 0;
-    response_parser parser(limits);
+    response_parser parser(options_.limits);  // only the head is read, whatever body a refusal has
     parser.set_request_method(method::connect);
     char buffer[4096];
     while (!parser.headers_done()) {
