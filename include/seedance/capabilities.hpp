@@ -81,6 +81,7 @@ class enum_set {
     r.bits_ = a.bits_ | b.bits_;
     return r;
   }
+  /// Equal when both hold the same values.
   friend constexpr bool operator==(enum_set, enum_set) noexcept = default;
 
  private:
@@ -129,6 +130,7 @@ class duration_set {
     r.bits_ = a.bits_ | b.bits_;
     return r;
   }
+  /// Equal when both hold the same durations.
   friend constexpr bool operator==(duration_set, duration_set) noexcept = default;
 
  private:

@@ -1,8 +1,9 @@
-// seedance/request.hpp - what to generate: prompt, media, options.
+// seedance/request.hpp - what to generate (prompt, media, options) and the checks it must pass.
 //
-// `request` holds run-time values (CLI flags, config files) and is checked by `validate<Provider>()` before
-// any network I/O. The compile-time checked twin `request_for<Provider>` (below) rejects constant models,
-// ratios, resolutions and durations the provider does not offer, at compile time.
+// `request` holds run-time values (CLI flags, config files); `validate()` lists every rule it breaks for a
+// provider and `check()` throws them all at once, before any network I/O. The compile-time checked twin
+// `request_for<P>` (below) rejects constant models, ratios, resolutions and durations the provider does not
+// offer, at compile time, with the reason in words.
 #pragma once
 
 #include <seedance/capabilities.hpp>
@@ -109,6 +110,7 @@ class checked_model {
   }
   /// The model. Never throws.
   constexpr seedance::model value() const noexcept { return value_; }
+  /// Equal when both hold the same model.
   friend constexpr bool operator==(const checked_model&, const checked_model&) noexcept = default;
 
  private:
@@ -148,6 +150,7 @@ class checked_option {
   }
   /// True when a value was given.
   constexpr bool has_value() const noexcept { return set_; }
+  /// True when a value was given.
   constexpr explicit operator bool() const noexcept { return set_; }
   /// The value. Throws std::bad_optional_access when unset.
   constexpr T value() const {
@@ -158,7 +161,10 @@ class checked_option {
   constexpr T value_or(T fallback) const noexcept { return set_ ? value_ : fallback; }
   /// The value as a std::optional (nullopt when unset). Never throws.
   constexpr std::optional<T> to_optional() const noexcept { return set_ ? std::optional<T>{value_} : std::nullopt; }
-  friend constexpr bool operator==(const checked_option&, const checked_option&) noexcept = default;
+  /// Equal when both are unset or both hold the same value.
+  friend constexpr bool operator==(const checked_option& a, const checked_option& b) noexcept {
+    return a.set_ == b.set_ && (!a.set_ || a.value_ == b.value_);
+  }
 
  private:
   T value_{};

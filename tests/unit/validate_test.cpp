@@ -739,6 +739,9 @@ TEST(RequestFor, CheckedFieldsAreConstexpr) {
   constexpr seedance::checked_resolution<provider_id::aihubmax> res = std::nullopt;
   static_assert(!res.has_value());
   static_assert(seedance::checked_model<provider_id::kinovi>{}.value() == model::seedance_2_0);
+  static_assert(seedance::checked_ratio<provider_id::ark>{} == seedance::checked_ratio<provider_id::ark>{std::nullopt});
+  static_assert(ratio == seedance::checked_ratio<provider_id::seedance2ink>{aspect_ratio::r1_1});
+  static_assert(!(ratio == seedance::checked_ratio<provider_id::seedance2ink>{}));
 }
 
 }  // namespace
