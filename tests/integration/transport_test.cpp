@@ -420,7 +420,8 @@ TEST(Transport, RedirectAcrossHostsDropsAuthorization) {
     } else if (r.target == "/same-host") {
       co_await c.redirect(307, "/final");
     } else {
-      co_await c.respond(200, r.headers.contains("Authorization") ? "auth present" : "auth absent");
+      const bool secrets = r.headers.contains("Authorization") || r.headers.contains("Cookie");
+      co_await c.respond(200, secrets ? "auth present" : "auth absent");
     }
   });
   final_url = server.url("/final", "localhost");
@@ -428,6 +429,7 @@ TEST(Transport, RedirectAcrossHostsDropsAuthorization) {
   transport client(io.get_executor(), test_options());
   auto req = get();
   req.headers.set("Authorization", "Bearer secret-key-1234");
+  req.headers.set("Cookie", "session=abc");
   send_options follow;
   follow.follow_redirects = true;
   EXPECT_EQ(run_blocking(io, client.send(server.url("/start"), req, follow)).body, "auth absent");
@@ -503,6 +505,26 @@ TEST(Transport, ConnectFailureIsRetrySafe) {
   const auto e = expect_error(io, client, "https://127.0.0.1:" + std::to_string(closed_port) + "/", post("{}"));
   EXPECT_EQ(e.code(), errc::connect_failed) << e.what();
   EXPECT_TRUE(e.details().retry_safe);
+}
+
+TEST(Transport, SilentServerHitsTheHandshakeTimeout) {
+  // A TCP listener that accepts but never speaks TLS.
+  asio::io_context listener_io;
+  asio::ip::tcp::acceptor acceptor(listener_io, {asio::ip::make_address("127.0.0.1"), 0});
+  asio::ip::tcp::socket accepted(listener_io);
+  acceptor.async_accept(accepted, [](std::error_code) {});
+  std::thread listener([&] { listener_io.run(); });
+
+  asio::io_context io;
+  auto options = test_options();
+  options.timeouts.handshake = 200ms;
+  transport client(io.get_executor(), options);
+  const auto e = expect_error(io, client, "https://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/",
+                              post("{}"));
+  EXPECT_EQ(e.code(), errc::timeout) << e.what();
+  EXPECT_TRUE(e.details().retry_safe);  // nothing was sent
+  EXPECT_NE(std::string(e.what()).find("handshake"), std::string::npos) << e.what();
+  listener.join();
 }
 
 TEST(Transport, SinkReceivesTheBodyAndCanAbort) {
