@@ -548,6 +548,36 @@ TEST(Transport, SinkReceivesTheBodyAndCanAbort) {
   EXPECT_EQ(e.code(), std::errc::no_space_on_device) << e.what();
 }
 
+TEST(Transport, OnHeadersSeesTheHeadBeforeTheBodyAndCanAbort) {
+  tls_server server(pki().leaf, [](server_connection& c, const request& r) -> asio::awaitable<void> {
+    if (r.target == "/redirect")
+      co_await c.redirect(302, "/final");
+    else
+      co_await c.respond(r.target == "/missing" ? 404 : 200, std::string(50'000, 'b'));
+  });
+  asio::io_context io;
+  transport client(io.get_executor(), test_options());
+  std::vector<int> statuses;
+  std::size_t body_before_head = 0;
+  std::size_t received = 0;
+  send_options watched;
+  watched.follow_redirects = true;
+  watched.on_headers = [&](const response& head, std::error_code& ec) {
+    statuses.push_back(head.status);
+    body_before_head += received;
+    if (head.status == 404) ec = errc::not_found;
+  };
+  watched.sink = [&](std::string_view chunk, std::error_code&) { received += chunk.size(); };
+  EXPECT_EQ(run_blocking(io, client.send(server.url("/redirect"), get(), watched)).status, 200);
+  EXPECT_EQ(statuses, std::vector<int>{200});  // not called for the redirect being followed
+  EXPECT_EQ(body_before_head, 0u);
+  EXPECT_EQ(received, 50'000u);
+  received = 0;
+  const auto e = expect_error(io, client, server.url("/missing"), get(), watched);
+  EXPECT_EQ(e.code(), errc::not_found) << e.what();
+  EXPECT_EQ(received, 0u);  // the body never reached the sink
+}
+
 TEST(Transport, ThroughConnectProxyWithBasicAuth) {
   tls_server server(pki().leaf, echo_target);
   seedance::testing::connect_proxy proxy("alice", "s3cret-pass");
