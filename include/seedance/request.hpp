@@ -120,8 +120,8 @@ class checked_model {
 /// An optional field of `request_for<P>` whose constant value is checked at compile time against what provider
 /// P offers with ANY of its models. T is aspect_ratio, resolution or duration; use the aliases checked_ratio,
 /// checked_resolution and checked_duration. Default-constructed (or from std::nullopt) means unset: the
-/// provider's default. (One class rather than a shared base class: Clang 14 miscompiles consteval constructors
-/// that initialise a base subobject holding a one-byte enum.)
+/// provider's default. (One class rather than a common base class: Clang 14 crashes while generating code for
+/// consteval constructors that initialise a base subobject holding a one-byte enum.)
 template <provider_id P, class T>
 class checked_option {
  public:
