@@ -107,9 +107,10 @@ struct options {
 
   // sim
   std::uint16_t port = 0;
-  double time_scale = 0.05;
+  double time_scale = 1.0;
   std::string ca_out{};
   double fault_rate = 0;
+  bool verbose = false;
 };
 
 namespace detail {
@@ -181,7 +182,7 @@ inline constexpr flag_spec flag_table[] = {
     {"--4k", "", false, m_request},
     {"--callback-url", "", true, m_request},
     {"--deadline", "", true, m_request | m_wait | m_batch},
-    {"--poll-interval", "", true, m_request | m_wait | m_batch},
+    {"--poll-interval", "", true, m_connected | m_estimate},
     {"--output", "-o", true, m_request | m_wait | m_download},
     {"--overwrite", "", false, m_request | m_wait | m_download},
     {"--json", "", false, m_connected | m_estimate | m_sim},
@@ -193,6 +194,7 @@ inline constexpr flag_spec flag_table[] = {
     {"--time-scale", "", true, m_sim},
     {"--ca-out", "", true, m_sim},
     {"--fault-rate", "", true, m_sim},
+    {"--verbose", "", false, m_sim},
 };
 
 inline const flag_spec* find_flag(std::string_view name) noexcept {
@@ -426,6 +428,8 @@ inline options parse_command_line(const std::vector<std::string>& args) {
       if (value.empty() || end != value.c_str() + value.size() || !(v > 0) || v > 1000)
         throw usage_error("--time-scale: must be a number above 0 (1 = real provider timings)" + detail::got(value));
       o.time_scale = v;
+    } else if (flag == "--verbose") {
+      o.verbose = true;
     } else if (flag == "--ca-out") {
       need_nonempty();
       o.ca_out = value;
