@@ -4,6 +4,7 @@
 // need. Blocking calls, each bounded by a deadline; not thread-safe (one per thread).
 #pragma once
 
+#include <seedance/detail/asio_config.hpp>
 #include <seedance/http/message.hpp>
 #include <seedance/http/parser.hpp>
 #include <seedance/http/serializer.hpp>

@@ -226,14 +226,14 @@ constexpr std::string_view to_string(request_kind k) noexcept {
 /// One request the simulator answered (or dropped), or one webhook delivery attempt it made.
 struct log_entry {
   std::chrono::steady_clock::time_point time{};  ///< when the answer was sent (or the attempt ended)
-  std::string method;                            ///< "GET", "POST", ...; "?" when the request was never parsed
-  std::string path;                              ///< request target as received; for webhooks the callback URL
-  std::optional<provider_id> provider;           ///< nullopt for downloads and unknown paths
+  std::string method{};                          ///< "GET", "POST", ...; "?" when the request was never parsed
+  std::string path{};                            ///< request target as received; for webhooks the callback URL
+  std::optional<provider_id> provider{};         ///< nullopt for downloads and unknown paths
   request_kind kind = request_kind::other;
-  std::string task_id;              ///< the task concerned, when there is one
-  int status = 0;                   ///< HTTP status sent (0: none); webhooks: the receiver's (0: none)
-  std::optional<fault_kind> fault;  ///< the fault applied, if any
-  std::string note;                 ///< free text, e.g. "refused: not a loopback host", "attempt 2"
+  std::string task_id{};              ///< the task concerned, when there is one
+  int status = 0;                     ///< HTTP status sent (0: none); webhooks: the receiver's (0: none)
+  std::optional<fault_kind> fault{};  ///< the fault applied, if any
+  std::string note{};                 ///< free text, e.g. "refused: not a loopback host", "attempt 2"
 };
 
 }  // namespace seedance::testing

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <seedance/capabilities.hpp>
+#include <seedance/detail/asio_config.hpp>
 #include <seedance/http/message.hpp>
 #include <seedance/http/parser.hpp>
 #include <seedance/http/serializer.hpp>
