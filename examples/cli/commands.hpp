@@ -153,7 +153,8 @@ inline std::string code_name(const std::error_code& ec) {
 inline std::string message_of(const std::system_error& e) {
   std::string text = e.what();
   const std::string suffix = ": " + e.code().message();
-  if (text.size() > suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0)
+  // (A rethrown error can carry the suffix twice: strip every trailing copy.)
+  while (text.size() > suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0)
     text.resize(text.size() - suffix.size());
   return text;
 }
@@ -258,6 +259,11 @@ class app {
       return fail(f);
     } catch (const usage_error& e) {
       return fail({exit_code::usage, e.what(), "usage"});
+    } catch (const seedance::error& e) {
+      exit_code code = exit_code_for(e.code(), interrupted_);
+      // The provider refused the request after it was sent: a provider error, not a usage error.
+      if (code == exit_code::usage && e.details().http_status != 0) code = exit_code::transport;
+      return fail({code, message_of(e), code_name(e.code())});
     } catch (const std::system_error& e) {
       return fail({exit_code_for(e.code(), interrupted_), message_of(e), code_name(e.code())});
     } catch (const std::exception& e) {
