@@ -1141,6 +1141,106 @@ TEST(Simulator, BodiesMatchTheGoldenFixtures) {
   check("ark/response_list.json", json_of(c.get(ark_tasks + "?filter.status=succeeded")));
   check("ark/response_error_401.json", json_of(sim_client(s.port(), s.ca_pem(), "bad").get(ark_tasks)));
 
+  // Error shapes.
+  {
+    auto limits = fast_options();
+    limits.credits = 1;
+    limits.kinovi.credits = 1e9;
+    limits.kinovi.concurrency = 1;
+    sim::simulator strict(limits);
+    sim_client sc(strict.port(), strict.ca_pem());
+    sc.post(kinovi_create, kinovi_body("[sim:stall]"));
+    check("kinovi/response_error_429.json", json_of(sc.post(kinovi_create, kinovi_body())));
+    check("aihubmax/response_error_402.json", json_of(sc.post(aihubmax_create, aihubmax_body())));
+    check("ark/response_error_403_overdue.json", json_of(sc.post(ark_tasks, ark_body())));
+  }
+  {
+    auto zero = fast_options();
+    zero.kinovi.credits = 0;
+    sim::simulator poor(zero);
+    sim_client pc(poor.port(), poor.ca_pem());
+    check("kinovi/response_error_402.json", json_of(pc.post(kinovi_create, kinovi_body())));
+  }
+  check("kinovi/response_error_400_unknown_model.json",
+        json_of(c.post(kinovi_create, {{"model", "seedance-2.0"}, {"inputs", {{"prompt", "x"}}}})));
+  check("kinovi/response_error_400_missing_task_id.json", json_of(c.get("/kinovi/api/v1/jobs/recordInfo")));
+  check("aihubmax/response_error_401.json",
+        json_of(sim_client(s.port(), s.ca_pem(), "bad").get(aihubmax_status + "x")));
+  check("aihubmax/response_error_422.json",
+        json_of(c.post(
+            aihubmax_create,
+            {{"model", "seedance-2.0-image-to-video"}, {"prompt", "x"}, {"image_url", "ftp://example.com/a.png"}})));
+  {
+    const auto rule = s.fault_on_nth(aihubmax_status, 1, {sim::fault_kind::rate_limit});
+    auto limited = c.get(aihubmax_status + "x");
+    check("aihubmax/response_error_429.json", json_of(limited));
+    EXPECT_TRUE(limited.response.headers.find("Retry-After").has_value());
+    s.remove_fault(rule);
+  }
+  check("ark/response_error_400_invalid_parameter.json",
+        json_of(c.post(ark_tasks, {{"model", "dreamina-seedance-2-0-260128"},
+                                   {"content", {{{"type", "text"}, {"text", "x"}}}},
+                                   {"ratio", "5:4"}})));
+  check("ark/response_error_400_missing_parameter.json",
+        json_of(c.post(ark_tasks, {{"model", "dreamina-seedance-2-0-260128"}})));
+  check("seedance2ink/response_error_401.json",
+        json_of(sim_client(s.port(), s.ca_pem(), "bad").get(ink_create + "/x")));
+
+  // Webhook bodies.
+  auto check_webhook = [&](std::string_view fixture, const std::string& body) {
+    std::vector<std::string> found;
+    compare_shape(ts::load_json(fixture), boost::json::parse(body), std::string(fixture), found);
+    problems.insert(problems.end(), found.begin(), found.end());
+  };
+  for (auto style : {sim::kinovi_webhook_style::enveloped, sim::kinovi_webhook_style::flat,
+                     sim::kinovi_webhook_style::enveloped_status}) {
+    auto wo = fast_options();
+    wo.kinovi_webhook = style;
+    sim::simulator ws(wo);
+    webhook_listener hooks;
+    sim_client wc(ws.port(), ws.ca_pem());
+    wc.post(kinovi_create, kinovi_body("ok", hooks.url("/ok")));
+    wc.post(kinovi_create, kinovi_body("[sim:fail]", hooks.url("/fail")));
+    ASSERT_TRUE(eventually([&] { return hooks.count() == 2; }));
+    for (const auto& d : hooks.deliveries()) {
+      const bool ok = d.target == "/ok";
+      switch (style) {
+        case sim::kinovi_webhook_style::enveloped:
+          check_webhook(ok ? "kinovi/webhook_enveloped_state_success.json" : "kinovi/webhook_enveloped_state_fail.json",
+                        d.body);
+          break;
+        case sim::kinovi_webhook_style::flat:
+          check_webhook(
+              ok ? "kinovi/webhook_flat_status_success.json" : "kinovi/webhook_flat_status_fail_string_error.json",
+              d.body);
+          break;
+        case sim::kinovi_webhook_style::enveloped_status:
+          if (ok) check_webhook("kinovi/webhook_enveloped_status_success.json", d.body);
+          break;
+      }
+    }
+  }
+  {
+    webhook_listener hooks;
+    boost::json::object h_body = aihubmax_body().as_object();
+    h_body["callback_url"] = hooks.url("/aihubmax");
+    c.post(aihubmax_create, h_body);
+    boost::json::object i_body = ink_body().as_object();
+    i_body["webhookUrl"] = hooks.url("/ink");
+    c.post(ink_create, i_body);
+    boost::json::object a_body = ark_body("x", hooks.url("/ark")).as_object();
+    a_body["return_last_frame"] = true;
+    c.post(ark_tasks, a_body);
+    ASSERT_TRUE(eventually([&] { return hooks.count() == 5; }));  // aihubmax 1, seedance2.ink 1, Ark 3
+    for (const auto& d : hooks.deliveries()) {
+      const auto status = boost::json::parse(d.body).at("status");
+      if (d.target == "/aihubmax") check_webhook("aihubmax/webhook_completed.json", d.body);
+      if (d.target == "/ink") check_webhook("seedance2ink/webhook_succeeded.json", d.body);
+      if (d.target == "/ark" && status == "running") check_webhook("ark/webhook_running.json", d.body);
+      if (d.target == "/ark" && status == "succeeded") check_webhook("ark/webhook_succeeded.json", d.body);
+    }
+  }
+
   for (const auto& p : problems) ADD_FAILURE() << p;
 }
 

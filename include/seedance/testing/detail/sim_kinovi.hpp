@@ -92,13 +92,22 @@ struct sim_kinovi {
   static http::response invalid_inputs(const std::vector<problem>& problems) {
     boost::json::array errors;
     for (const auto& p : problems) {
-      boost::json::array path;
+      boost::json::array path;  // "inputs.imageUrls[3]" -> ["inputs", "imageUrls", 3], as Zod reports it
       std::string_view rest = p.field;
       while (!rest.empty()) {
-        const auto dot = rest.find('.');
-        path.emplace_back(rest.substr(0, dot));
-        if (dot == std::string_view::npos) break;
-        rest.remove_prefix(dot + 1);
+        const auto end = rest.find_first_of(".[");
+        if (end != 0) path.emplace_back(rest.substr(0, end));
+        if (end == std::string_view::npos) break;
+        if (rest[end] == '[') {
+          const auto close = rest.find(']', end);
+          std::int64_t index = 0;
+          for (char c : rest.substr(end + 1, close - end - 1)) index = index * 10 + (c - '0');
+          path.emplace_back(index);
+          rest.remove_prefix(close == std::string_view::npos ? rest.size() : close + 1);
+          if (!rest.empty() && rest.front() == '.') rest.remove_prefix(1);
+        } else {
+          rest.remove_prefix(end + 1);
+        }
       }
       errors.push_back(boost::json::object{{"path", path}, {"message", p.message}, {"code", p.code}});
     }
