@@ -1001,6 +1001,20 @@ TEST(Simulator, StopAndRestartKeepThePortAndTasks) {
   EXPECT_EQ(s.task_count(), 2u);
 }
 
+TEST(Simulator, IdleKeepAliveConnectionsAreClosed) {
+  auto o = fast_options();
+  o.keep_alive_timeout = 100ms;
+  sim::simulator s(o);
+  sim_client c(s.port(), s.ca_pem());
+  EXPECT_TRUE(c.get(kinovi_status + "task_x").complete);
+  EXPECT_TRUE(c.get(kinovi_status + "task_x").complete);  // reused while fresh
+  std::this_thread::sleep_for(400ms);
+  auto stale = c.get(kinovi_status + "task_x");  // the server closed the idle connection meanwhile
+  EXPECT_FALSE(stale.headers);
+  EXPECT_TRUE(stale.error);
+  EXPECT_TRUE(c.get(kinovi_status + "task_x").complete);  // a new connection works
+}
+
 // ---- memory -------------------------------------------------------------------------------------------------
 
 TEST(Simulator, TenThousandTasksStayUnder200MiB) {

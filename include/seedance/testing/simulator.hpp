@@ -78,6 +78,7 @@ class simulator {
     if (start_now) server_->start();
   }
 
+  /// Not copyable: it owns a thread, sockets and tasks.
   simulator(const simulator&) = delete;
   simulator& operator=(const simulator&) = delete;
 

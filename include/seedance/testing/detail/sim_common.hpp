@@ -110,26 +110,34 @@ struct problem {
   std::string code;
 };
 
+// Makers of the problems validation reports, one per rule kind; the message always starts with the field.
+
+/// `field` is absent.
 inline problem missing(std::string field) {
   std::string message = field + " is required";
   return problem{std::move(field), std::move(message), "missing"};
 }
+/// `field` has the wrong JSON type.
 inline problem wrong_type(std::string field, std::string_view expected) {
   std::string message = field + " must be " + std::string(expected);
   return problem{std::move(field), std::move(message), "type"};
 }
+/// `field` is outside its range or count limit.
 inline problem out_of_range(std::string field, std::string_view rule) {
   std::string message = field + " " + std::string(rule);
   return problem{std::move(field), std::move(message), "range"};
 }
+/// `field` is not in its closed list.
 inline problem not_one_of(std::string field, std::string_view allowed) {
   std::string message = field + " must be one of " + std::string(allowed);
   return problem{std::move(field), std::move(message), "enum"};
 }
+/// `field` is malformed (URL, file type, ...).
 inline problem bad_format(std::string field, std::string_view rule) {
   std::string message = field + " " + std::string(rule);
   return problem{std::move(field), std::move(message), "format"};
 }
+/// `field` contradicts another field.
 inline problem conflict(std::string field, std::string_view rule) {
   std::string message = field + " " + std::string(rule);
   return problem{std::move(field), std::move(message), "conflict"};

@@ -28,8 +28,10 @@ using sim_time = sim_clock::time_point;
 /// Lifecycle states, named after Ark's; each provider renders them with its own words.
 enum class sim_state : std::uint8_t { queued, running, succeeded, failed, cancelled, expired };
 
+/// True for states a task never leaves.
 constexpr bool is_terminal(sim_state s) noexcept { return s != sim_state::queued && s != sim_state::running; }
 
+/// Ark's word for a state ("queued", "running", ...).
 constexpr std::string_view to_string(sim_state s) noexcept {
   switch (s) {
     case sim_state::queued:
@@ -54,6 +56,7 @@ enum class sim_failure : std::uint8_t { none, moderation, server, invalid_parame
 /// Output resolution tiers the providers share.
 enum class sim_resolution : std::uint8_t { p480, p720, p1080, p4k };
 
+/// The resolution's wire name ("480p", ...).
 constexpr std::string_view to_string(sim_resolution r) noexcept {
   switch (r) {
     case sim_resolution::p480:
@@ -164,8 +167,11 @@ class sim_engine {
     return it->second;
   }
 
+  /// The task at index `idx`. Throws std::out_of_range for a bad index.
   sim_task& task(std::uint32_t idx) { return tasks_.at(idx); }
+  /// The task at index `idx`. Throws std::out_of_range for a bad index.
   const sim_task& task(std::uint32_t idx) const { return tasks_.at(idx); }
+  /// Tasks stored (deleted ones included).
   std::size_t size() const noexcept { return tasks_.size(); }
 
   /// When the next scheduled change happens, or nullopt when nothing is scheduled.

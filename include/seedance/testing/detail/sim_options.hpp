@@ -89,8 +89,11 @@ struct simulator_options {
   kinovi_webhook_style kinovi_webhook = kinovi_webhook_style::enveloped;
   bool aihubmax_results_as_strings = false;           ///< `results` as ["url"] (EvoLink) instead of [{"url": ...}]
   std::chrono::milliseconds webhook_timeout{10'000};  ///< per delivery attempt, not scaled
-  bool log_to_stderr = false;                         ///< also print one line per request and webhook to stderr
-  std::size_t max_log_entries = 1'000'000;            ///< oldest entries are dropped beyond this
+  /// A connection silent this long (no handshake, or no next request) is closed, as servers close idle
+  /// keep-alive connections. Not scaled; 0 = never.
+  std::chrono::milliseconds keep_alive_timeout{30'000};
+  bool log_to_stderr = false;               ///< also print one line per request and webhook to stderr
+  std::size_t max_log_entries = 1'000'000;  ///< oldest entries are dropped beyond this
 
   /// The settings of provider `p`. Never throws.
   const provider_settings& settings(provider_id p) const noexcept {

@@ -22,6 +22,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -47,13 +48,16 @@ class sim_server {
         authority_(certificate_authority::make("seedance simulator CA")),
         leaf_(authority_.issue(server_leaf_options())),
         port_(options.port),
-        webhook_timeout_(options.webhook_timeout) {
+        webhook_timeout_(options.webhook_timeout),
+        keep_alive_timeout_(options.keep_alive_timeout) {
     bind();
   }
 
+  /// Not copyable: it owns a thread and sockets.
   sim_server(const sim_server&) = delete;
   sim_server& operator=(const sim_server&) = delete;
 
+  /// Stops (see stop()).
   ~sim_server() { stop(); }
 
   /// Starts the I/O thread (no-op when running). Throws std::system_error when the port cannot be bound
@@ -63,8 +67,8 @@ class sim_server {
     if (thread_.joinable()) return;
     if (!acceptor_) bind();
     stopping_ = false;
-    asio::co_spawn(*io_, accept_loop(), asio::detached);
-    asio::co_spawn(*io_, lifecycle_loop(), asio::detached);
+    asio::co_spawn(*io_, accept_loop(), [this](std::exception_ptr e) { report("accept loop", e); });
+    asio::co_spawn(*io_, lifecycle_loop(), [this](std::exception_ptr e) { report("lifecycle timer", e); });
     thread_ = std::thread([this] { io_->run(); });
   }
 
@@ -84,13 +88,17 @@ class sim_server {
     webhooks_in_flight_ = 0;
   }
 
+  /// True while the I/O thread runs. Thread-safe.
   bool running() const {
     std::lock_guard<std::mutex> control(control_mutex_);
     return thread_.joinable();
   }
 
+  /// The bound port. Thread-safe.
   std::uint16_t port() const noexcept { return port_; }
+  /// The CA that signed the server certificate. Thread-safe (immutable).
   const certificate_authority& authority() const noexcept { return authority_; }
+  /// Webhook groups still being delivered. Thread-safe.
   std::size_t webhooks_in_flight() const noexcept { return webhooks_in_flight_.load(); }
 
   std::mutex mutex;     ///< guards `service`
@@ -138,16 +146,44 @@ class sim_server {
         continue;
       }
       socket.set_option(asio::ip::tcp::no_delay(true));
-      asio::co_spawn(*io_, serve(std::move(socket)), asio::detached);
+      asio::co_spawn(*io_, serve(std::move(socket)), [this](std::exception_ptr e) { report("connection", e); });
     }
   }
 
   using tls_stream = asio::ssl::stream<asio::ip::tcp::socket>;
 
+  /// Closes a connection that stays silent for keep_alive_timeout (while waiting for a handshake or for
+  /// the first bytes of a request), as servers do with idle keep-alive connections.
+  class idle_watch {
+   public:
+    idle_watch(asio::io_context& io, std::chrono::milliseconds limit) : timer_(io), limit_(limit) {}
+    void arm(const std::shared_ptr<tls_stream>& stream) {
+      if (limit_.count() <= 0) return;
+      timer_.expires_after(limit_);
+      timer_.async_wait([weak = std::weak_ptr<tls_stream>(stream)](std::error_code ec) {
+        if (ec) return;
+        if (auto s = weak.lock()) {
+          std::error_code ignored;
+          s->lowest_layer().close(ignored);
+        }
+      });
+    }
+    void disarm() { timer_.cancel(); }
+
+   private:
+    asio::steady_timer timer_;
+    std::chrono::milliseconds limit_;
+  };
+
   asio::awaitable<void> serve(asio::ip::tcp::socket socket) {
-    tls_stream stream(std::move(socket), *server_tls_);
+    // Shared so that the idle watchdog never touches a stream this coroutine has already destroyed.
+    auto owner = std::make_shared<tls_stream>(std::move(socket), *server_tls_);
+    tls_stream& stream = *owner;
+    idle_watch idle(*io_, keep_alive_timeout_);
     {
+      idle.arm(owner);
       auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, sim_nothrow);
+      idle.disarm();
       if (ec) co_return;
     }
     std::string buffer;
@@ -157,7 +193,9 @@ class sim_server {
       parser.reset();
       // Wait for the first bytes of the next request.
       if (buffer.empty()) {
+        idle.arm(owner);
         auto [ec, n] = co_await stream.async_read_some(asio::buffer(scratch), sim_nothrow);
+        idle.disarm();
         if (ec || n == 0) co_return;
         buffer.append(scratch.data(), n);
       }
@@ -393,13 +431,29 @@ class sim_server {
     }
     for (auto& group : groups) {
       ++webhooks_in_flight_;
-      asio::co_spawn(*io_, deliver_group(std::move(group)), asio::detached);
+      asio::co_spawn(*io_, deliver_group(std::move(group)), [this](std::exception_ptr e) {
+        --webhooks_in_flight_;
+        report("webhook delivery", e);
+      });
     }
   }
 
   asio::awaitable<void> deliver_group(std::vector<webhook_job> group) {
     for (auto& job : group) co_await deliver(job);
-    --webhooks_in_flight_;
+  }
+
+  /// Logs an exception that ended a connection or delivery coroutine (the simulator itself keeps running).
+  void report(std::string_view what, std::exception_ptr e) {
+    if (!e) return;
+    std::string text = "internal error in " + std::string(what) + ": ";
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      text += ex.what();
+    } catch (...) {
+      text += "unknown exception";
+    }
+    log_exchange("?", "", std::nullopt, request_kind::other, {}, 0, std::nullopt, std::move(text));
   }
 
   asio::awaitable<void> deliver(webhook_job& job) {
@@ -511,6 +565,7 @@ class sim_server {
   pem_pair leaf_;
   std::uint16_t port_ = 0;
   std::chrono::milliseconds webhook_timeout_;
+  std::chrono::milliseconds keep_alive_timeout_;
   mutable std::mutex control_mutex_;
   std::unique_ptr<asio::io_context> io_;
   std::unique_ptr<asio::ssl::context> server_tls_;

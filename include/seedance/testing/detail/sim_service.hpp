@@ -169,12 +169,19 @@ class sim_service {
     for (const auto& key : options_.extra_api_keys) add_account(key);
   }
 
+  /// The options it was made with.
   const simulator_options& options() const noexcept { return options_; }
+  /// Sets "https://127.0.0.1:PORT" (the prefix of output URLs).
   void set_origin(std::string origin) { origin_ = std::move(origin); }
+  /// The origin of output URLs.
   const std::string& origin() const noexcept { return origin_; }
+  /// The task store.
   sim_engine& engine() noexcept { return engine_; }
+  /// The task store.
   const sim_engine& engine() const noexcept { return engine_; }
+  /// The fault rules.
   fault_plan& faults() noexcept { return faults_; }
+  /// The seeded generator behind every random choice.
   std::mt19937_64& rng() noexcept { return rng_; }
 
   /// Scripts the next task created (at `provider`, or at any provider when nullopt).
