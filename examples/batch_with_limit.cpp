@@ -23,14 +23,16 @@
 
 asio::awaitable<void> one_clip(seedance::client<seedance::kinovi>& client, std::string prompt,
                                std::filesystem::path output) {
-  seedance::video video = co_await client.generate({
+  const seedance::request_for<seedance::kinovi::id> request{
       .model = seedance::model::seedance_2_0_fast,
       .prompt = std::move(prompt),
       .images = {"https://example.com/product.png"},
       .resolution = seedance::resolution::p480,
       .duration = std::chrono::seconds{4},
-  });
-  auto file = co_await client.download(video, output, {.overwrite = true});
+  };
+  seedance::video video = co_await client.generate(request);
+  const seedance::download_options replace{.overwrite = true};
+  auto file = co_await client.download(video, output, replace);
   std::cout << "saved " << file.path.string() << " (in flight now: " << client.limiter().in_use() << ")\n";
 }
 

@@ -18,19 +18,21 @@
 #include <string>
 
 asio::awaitable<void> make_clip(seedance::client<seedance::kinovi>& client, std::string output) {
-  // The request is checked at compile time (model, ratio, resolution and duration must be ones Kinovi
-  // offers) and again at run time before anything is sent.
-  seedance::video video = co_await client.generate({
+  // Checked at compile time (model, ratio, resolution and duration must be ones Kinovi offers) and again at
+  // run time before anything is sent.
+  const seedance::request_for<seedance::kinovi::id> request{
       .prompt = "slow dolly-in, leaves moving in the wind",
       .images = {"https://example.com/first.png"},
       .ratio = seedance::aspect_ratio::r16_9,
       .resolution = seedance::resolution::p720,
       .duration = std::chrono::seconds{5},
-  });
+  };
+  seedance::video video = co_await client.generate(request);
   std::cout << "task " << video.task_id << " succeeded\n";
 
   // Streams to a temporary file, checks it is an MP4 and renames it into place.
-  seedance::download_result file = co_await client.download(video, output, {.overwrite = true});
+  const seedance::download_options replace{.overwrite = true};
+  seedance::download_result file = co_await client.download(video, output, replace);
   std::cout << "saved " << file.path.string() << " (" << file.bytes << " bytes)\n";
 }
 

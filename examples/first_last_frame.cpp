@@ -18,7 +18,7 @@
 
 asio::awaitable<void> morph(seedance::client<seedance::ark>& client, std::string output) {
   // submit() returns as soon as the task exists: keep the id, and you can wait for it from anywhere later.
-  seedance::task task = co_await client.submit({
+  const seedance::request_for<seedance::ark::id> request{
       .prompt = "the sketch turns into a painting, camera still",
       .images = {"https://example.com/sketch.png", "https://example.com/painting.png"},
       .ratio = seedance::aspect_ratio::adaptive,  // follow the images
@@ -26,13 +26,16 @@ asio::awaitable<void> morph(seedance::client<seedance::ark>& client, std::string
       .duration = std::chrono::seconds{6},
       .seed = 11,
       .watermark = false,
-  });
+  };
+  seedance::task task = co_await client.submit(request);
   std::cout << "created " << task.id << "\n";
 
-  seedance::task done = co_await client.wait(task.id, {.deadline = std::chrono::minutes(20)});
+  const seedance::wait_options patience{.deadline = std::chrono::minutes(20)};
+  seedance::task done = co_await client.wait(task.id, patience);
   if (done.cost) std::cout << "used " << done.cost->amount << " tokens\n";
 
-  auto file = co_await client.download(done.videos.front(), output, {.overwrite = true});
+  const seedance::download_options replace{.overwrite = true};
+  auto file = co_await client.download(done.videos.front(), output, replace);
   std::cout << "saved " << file.path.string() << " (" << file.bytes << " bytes)\n";
 }
 

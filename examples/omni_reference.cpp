@@ -24,17 +24,17 @@ asio::awaitable<void> dance(seedance::client<seedance::aihubmax>& client, std::s
     if (t.progress) std::cout << " " << *t.progress << "%";
     std::cout << "\n";
   };
-  seedance::video video = co_await client.generate(
-      {
-          .prompt = "@image1 dances like @video1 to the beat of @audio1, the room from @image2",
-          .images = {"https://example.com/dancer.png", "https://example.com/room.png"},
-          .videos = {"https://example.com/moves.mp4"},
-          .audios = {"https://example.com/beat.mp3"},
-          .ratio = seedance::aspect_ratio::r9_16,
-          .duration = std::chrono::seconds{8},
-      },
-      progress);
-  auto file = co_await client.download(video, output, {.overwrite = true});
+  const seedance::request_for<seedance::aihubmax::id> request{
+      .prompt = "@image1 dances like @video1 to the beat of @audio1, the room from @image2",
+      .images = {"https://example.com/dancer.png", "https://example.com/room.png"},
+      .videos = {"https://example.com/moves.mp4"},
+      .audios = {"https://example.com/beat.mp3"},
+      .ratio = seedance::aspect_ratio::r9_16,
+      .duration = std::chrono::seconds{8},
+  };
+  seedance::video video = co_await client.generate(request, progress);
+  const seedance::download_options replace{.overwrite = true};
+  auto file = co_await client.download(video, output, replace);
   std::cout << "saved " << file.path.string() << " (" << file.bytes << " bytes)\n";
 }
 

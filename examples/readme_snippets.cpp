@@ -19,13 +19,14 @@
 
 // [readme:generate]
 asio::awaitable<void> make_clip(seedance::client<seedance::kinovi>& client) {
-  seedance::video video = co_await client.generate({
+  const seedance::request_for<seedance::kinovi::id> request{
       .prompt = "slow dolly-in, leaves moving in the wind",
       .images = {"https://example.com/first.png", "https://example.com/last.png"},
       .ratio = seedance::aspect_ratio::r16_9,
       .resolution = seedance::resolution::p720,
       .duration = std::chrono::seconds{5},
-  });
+  };
+  seedance::video video = co_await client.generate(request);
   co_await client.download(video, "clip.mp4");
 }
 
@@ -43,7 +44,8 @@ int run(seedance::client_options<seedance::kinovi> options = {}) {
 // [readme:wait]
 asio::awaitable<void> resume(seedance::client<seedance::kinovi>& client, std::string task_id) {
   // Works for any task id: one created by another process, or before a restart.
-  seedance::task done = co_await client.wait(task_id, {.deadline = std::chrono::minutes(30)});
+  const seedance::wait_options patience{.deadline = std::chrono::minutes(30)};
+  seedance::task done = co_await client.wait(task_id, patience);
   co_await client.download(done.videos.front(), task_id + ".mp4");
 }
 // [readme:end]
@@ -57,15 +59,14 @@ asio::awaitable<void> give_up(seedance::client<seedance::seedance2ink>& client, 
 
 // [readme:download]
 asio::awaitable<void> fetch(seedance::client<seedance::kinovi>& client, std::string task_id) {
-  seedance::download_result file =
-      co_await client.download_task(task_id, "later.mp4",
-                                    {
-                                        .on_progress =
-                                            [](std::uint64_t done, std::optional<std::uint64_t> total) {
-                                              if (total) std::cout << done * 100 / *total << "%\r" << std::flush;
-                                            },
-                                        .overwrite = true,
-                                    });
+  const seedance::download_options options{
+      .on_progress =
+          [](std::uint64_t done, std::optional<std::uint64_t> total) {
+            if (total) std::cout << done * 100 / *total << "%\r" << std::flush;
+          },
+      .overwrite = true,
+  };
+  seedance::download_result file = co_await client.download_task(task_id, "later.mp4", options);
   std::cout << file.path << ": " << file.bytes << " bytes, " << file.resumes << " resumes\n";
 }
 // [readme:end]

@@ -19,7 +19,7 @@
 #include <string>
 
 asio::awaitable<void> write_clip(seedance::client<seedance::seedance2ink>& client, std::string output) {
-  const seedance::request_for<seedance::provider_id::seedance2ink> request{
+  const seedance::request_for<seedance::seedance2ink::id> request{
       .model = seedance::model::seedance_2_0_fast,
       .prompt = "a paper boat drifting down a rainy street, close-up, evening light",
       .ratio = seedance::aspect_ratio::r16_9,
@@ -32,7 +32,8 @@ asio::awaitable<void> write_clip(seedance::client<seedance::seedance2ink>& clien
             << price.basis << ")\n";
 
   seedance::video video = co_await client.generate(request);
-  auto file = co_await client.download(video, output, {.overwrite = true});
+  const seedance::download_options replace{.overwrite = true};
+  auto file = co_await client.download(video, output, replace);
   std::cout << "saved " << file.path.string() << " (" << file.bytes << " bytes)\n";
 }
 

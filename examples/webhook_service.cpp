@@ -28,12 +28,13 @@
 asio::awaitable<void> generate_with_callbacks(seedance::client<seedance::kinovi>& client,
                                               seedance::webhook_listener& listener, std::string callback_url,
                                               std::string output) {
-  seedance::task task = co_await client.submit({
+  const seedance::request_for<seedance::kinovi::id> request{
       .prompt = "a lighthouse at dusk, waves rolling in",
       .images = {"https://example.com/lighthouse.png"},
       .duration = std::chrono::seconds{5},
       .callback_url = callback_url,
-  });
+  };
+  seedance::task task = co_await client.submit(request);
   std::cout << "created " << task.id << "; waiting for the provider's callback\n";
 
   seedance::wait_options wait;
@@ -42,7 +43,8 @@ asio::awaitable<void> generate_with_callbacks(seedance::client<seedance::kinovi>
   wait.deadline = std::chrono::hours(1);
   seedance::task done = co_await client.wait(task.id, wait);
 
-  auto file = co_await client.download(done.videos.front(), output, {.overwrite = true});
+  const seedance::download_options replace{.overwrite = true};
+  auto file = co_await client.download(done.videos.front(), output, replace);
   std::cout << "saved " << file.path.string() << " (" << file.bytes << " bytes)\n";
 }
 
