@@ -302,8 +302,8 @@ class client {
   /// Lists tasks (Ark only: the last 7 days, paged). Errors: invalid_request for a bad page size,
   /// provider and transport errors.
   template <class Query, class P = Provider>
-    requires detail::listable_provider<P>
-  asio::awaitable<decltype(P::decode_list(std::declval<const http::response&>()))> list(Query q) {
+  requires detail::listable_provider<P> asio::awaitable<decltype(P::decode_list(std::declval<const http::response&>()))>
+  list(Query q) {
     auto deadline = std::chrono::steady_clock::now() + options_.transport.timeouts.request * 4;
     auto resp = co_await exchange(operation_kind::list, P::list_request(q), {}, deadline);
     co_return P::decode_list(resp);
@@ -345,42 +345,33 @@ class client {
   /// Token form of submit (run-time request). Signature void(std::error_code, task).
   template <class Token>
   auto async_submit(request r, Token&& token) {
-    return run<task>([this, r = std::move(r)]() -> asio::awaitable<task> { co_return co_await submit_request(r); },
-                     std::forward<Token>(token));
+    return run<task>(submit_request(std::move(r)), std::forward<Token>(token));
   }
   /// Token form of status. Signature void(std::error_code, task).
   template <class Token>
   auto async_status(std::string task_id, Token&& token) {
-    return run<task>([this, id = std::move(task_id)]() -> asio::awaitable<task> { co_return co_await status(id); },
-                     std::forward<Token>(token));
+    return run<task>(status(std::move(task_id)), std::forward<Token>(token));
   }
   /// Token form of wait. Signature void(std::error_code, task).
   template <class Token>
   auto async_wait(std::string task_id, wait_options o, Token&& token) {
-    return run<task>([this, id = std::move(task_id),
-                      o = std::move(o)]() -> asio::awaitable<task> { co_return co_await wait(id, o); },
-                     std::forward<Token>(token));
+    return run<task>(wait(std::move(task_id), std::move(o)), std::forward<Token>(token));
   }
   /// Token form of generate. Signature void(std::error_code, video).
   template <class Token>
   auto async_generate(request r, wait_options o, Token&& token) {
-    return run<video>([this, r = std::move(r),
-                       o = std::move(o)]() -> asio::awaitable<video> { co_return co_await generate_request(r, o); },
-                      std::forward<Token>(token));
+    return run<video>(generate_request(std::move(r), std::move(o)), std::forward<Token>(token));
   }
   /// Token form of cancel. Signature void(std::error_code, task).
   template <class Token>
   auto async_cancel(std::string task_id, Token&& token) {
-    return run<task>([this, id = std::move(task_id)]() -> asio::awaitable<task> { co_return co_await cancel(id); },
-                     std::forward<Token>(token));
+    return run<task>(cancel(std::move(task_id)), std::forward<Token>(token));
   }
   /// Token form of download. Signature void(std::error_code, download_result).
   template <class Token>
   auto async_download(std::string url, std::filesystem::path target, download_options o, Token&& token) {
-    return run<download_result>(
-        [this, url = std::move(url), target = std::move(target),
-         o = std::move(o)]() -> asio::awaitable<download_result> { co_return co_await download_url(url, target, o); },
-        std::forward<Token>(token));
+    return run<download_result>(download_url(std::move(url), std::move(target), std::move(o)),
+                                std::forward<Token>(token));
   }
 
  private:
@@ -465,6 +456,8 @@ class client {
         if (resp.ok()) co_return resp;
         error e = provider_.decode_error(resp);
         if (kind == operation_kind::create && e.code() == make_error_code(errc::rate_limited)) learn_limit(e.details());
+        // Whether a create answered with 5xx made a task is not provable: never call it safe to repeat.
+        if (kind == operation_kind::create && resp.status >= 500) e.details().retry_safe = false;
         failure.emplace(std::move(e));
       } catch (const error& e) {
         if (kind == operation_kind::create && !e.details().retry_safe &&
@@ -534,7 +527,22 @@ class client {
 
     auto deadline = clock::now() + options_.transport.timeouts.request * 4 + options_.retry.max_retry_after * 2;
     http::response resp = co_await exchange(operation_kind::create, std::move(http_req), {}, deadline);
-    task t = provider_.decode_created(resp);
+    task t;
+    try {
+      t = provider_.decode_created(resp);
+    } catch (const error& e) {
+      if (e.code() != make_error_code(errc::bad_response)) throw_clean(e, {});  // e.g. an error in a 2xx body
+      // The provider accepted the request (2xx) but its answer is unreadable: a task was probably created.
+      error_details d = e.details();
+      d.http_status = resp.status;
+      d.retry_safe = false;
+      throw error(errc::outcome_unknown,
+                  redact("create: outcome unknown, the provider answered " + std::to_string(resp.status) +
+                             " but the body could not be read (" + e.what() +
+                             "); a task was probably created: check the provider before submitting again",
+                         api_key_),
+                  std::move(d));
+    }
     if (!t.cost && estimated.cost) t.cost = estimated.cost;
     if (t.id.empty())
       throw error(errc::bad_response, "create: the provider answered without a task id", details_for({}));
@@ -547,11 +555,26 @@ class client {
   }
 
   asio::awaitable<task> fetch_status(std::string id, clock::time_point deadline) {
-    auto resp = co_await exchange(operation_kind::status, provider_.status_request(id), id, deadline);
-    task t = provider_.decode_status(resp);
-    if (t.id.empty()) t.id = id;
-    if (is_terminal(t.state)) release_slot(id);
-    co_return t;
+    for (int attempt = 1;; ++attempt) {
+      auto resp = co_await exchange(operation_kind::status, provider_.status_request(id), id, deadline);
+      std::chrono::milliseconds delay{0};
+      try {
+        task t = provider_.decode_status(resp);
+        if (t.id.empty()) t.id = id;
+        if (is_terminal(t.state)) release_slot(id);
+        co_return t;
+      } catch (const error& e) {
+        // A garbled status body (a proxy, a truncated write) is worth asking again: status is idempotent.
+        const auto decision = decide_retry(options_.retry, operation_kind::status, attempt,
+                                           make_error_code(errc::server_error), true, std::nullopt, jitter_);
+        if (e.code() != make_error_code(errc::bad_response) || !decision.retry ||
+            clock::now() + decision.delay >= deadline)
+          throw_clean(e, id);
+        log(log_level::warning, "status of " + id + ": unreadable body (" + e.what() + "); asking again");
+        delay = decision.delay;
+      }
+      co_await sleep(delay);
+    }
   }
 
   asio::awaitable<video> generate_request(request r, wait_options o) {
@@ -767,13 +790,14 @@ class client {
   }
 
   // ---- token adapter -----------------------------------------------------------------------------------
-  template <class T, class Token, class Op>
-  auto run(Op op, Token&& token) {
+  // The operation's coroutine is created by the caller (parameters copied into its frame) and started here.
+  template <class T, class Token>
+  auto run(asio::awaitable<T> op, Token&& token) {
     return asio::async_initiate<Token, void(std::error_code, T)>(
-        [this](auto handler, Op op) {
+        [this](auto handler, asio::awaitable<T> op) {
           auto slot = asio::get_associated_cancellation_slot(handler);
           auto handler_ex = asio::get_associated_executor(handler, executor_);
-          asio::co_spawn(executor_, op(),
+          asio::co_spawn(executor_, std::move(op),
                          asio::bind_cancellation_slot(
                              slot, [h = std::move(handler), handler_ex](std::exception_ptr ep, T value) mutable {
                                const auto ec = detail::code_of(ep);
