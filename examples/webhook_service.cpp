@@ -34,17 +34,19 @@ asio::awaitable<void> generate_with_callbacks(seedance::client<seedance::kinovi>
       .duration = std::chrono::seconds{5},
       .callback_url = callback_url,
   };
-  seedance::task task = co_await client.submit(request);
-  std::cout << "created " << task.id << "; waiting for the provider's callback\n";
-
   seedance::wait_options wait;
   wait.listener = &listener;                      // no status polls until a callback for this task arrives
   wait.fallback_poll = std::chrono::minutes(10);  // a safety net in case a callback is lost
   wait.deadline = std::chrono::hours(1);
-  seedance::task done = co_await client.wait(task.id, wait);
+  wait.on_progress = [](const seedance::task& t) {  // first call: the task just created
+    std::cout << "task " << t.id << " is " << seedance::to_string(t.state) << "\n";
+  };
+  // submit + wait: the task needs no status request until the provider calls back; then wait() fetches it
+  // once by id (a callback is only a hint) and returns.
+  seedance::video video = co_await client.generate(request, wait);
 
   const seedance::download_options replace{.overwrite = true};
-  auto file = co_await client.download(done.videos.front(), output, replace);
+  auto file = co_await client.download(video, output, replace);
   std::cout << "saved " << file.path.string() << " (" << file.bytes << " bytes)\n";
 }
 
