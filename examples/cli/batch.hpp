@@ -528,7 +528,9 @@ inline int app::cmd_batch() {
 
   // 3. --resolve: the user settled jobs whose create outcome was unknown.
   std::vector<boost::json::object> resolutions;
-  for (const auto& [ref, value] : o_.resolutions) {
+  for (const auto& resolution : o_.resolutions) {
+    const std::string& ref = resolution.first;  // (not a structured binding: Clang 14 cannot capture those)
+    const std::string& value = resolution.second;
     auto it = std::find_if(jobs.begin(), jobs.end(),
                            [&](const batch_job& j) { return j.spec.key == ref || std::to_string(j.spec.line) == ref; });
     if (it == jobs.end())

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -247,6 +248,7 @@ TEST_F(Cli, FlagsAProviderLacksAreRefusedBeforeAnythingIsSent) {
       {provider_id::kinovi, {"--duration", "auto"}, "duration"},
       {provider_id::kinovi, {"--ratio", "adaptive"}, "ratio"},
       {provider_id::aihubmax, {"--4k"}, "resolution"},
+      {provider_id::seedance2ink, {"--4k"}, "resolution"},
       {provider_id::aihubmax, {"--callback-url", "https://hooks.example.com/x"}, "callback_url"},
       {provider_id::kinovi, {"--legacy", "--seed", "1"}, "seed: the Kinovi legacy schema has no seed"},
       {provider_id::ark, {"--image", "ftp://example.com/a.png"}, "images[0]"},
@@ -329,10 +331,14 @@ TEST_F(Cli, JsonPrintsOneObjectPerEvent) {
 
 TEST_F(Cli, ApiKeyFromFileOrProviderVariableNeverFromArgv) {
   std::ofstream(dir_ / "key.txt") << sim_->api_key() << "\n";
-  auto o = cli_options({"generate", "--api-key-file", "key.txt", "--prompt", "x", "-o", "k.mp4"}, false);
-  const auto conn = at(provider_id::kinovi);
-  o.args.insert(o.args.end(), conn.begin(), conn.end());
-  EXPECT_SUCCESS(seedance::test_support::run_process(o));
+  for (provider_id p : all) {
+    auto o =
+        cli_options({"generate", "--api-key-file", "key.txt", "--prompt", "x", "-o", "k.mp4", "--overwrite"}, false);
+    const auto conn = at(p);
+    o.args.insert(o.args.end(), conn.begin(), conn.end());
+    EXPECT_SUCCESS(seedance::test_support::run_process(o)) << name(p);
+  }
+  EXPECT_EQ(run({"generate", "--api-key-file", "missing.txt", "--prompt", "x"}, false).exit_code, 2);
 
   auto by_provider_variable = cli_options({"generate", "--prompt", "x", "-o", "v.mp4"}, false);
   by_provider_variable.set_env["ARK_API_KEY"] = sim_->api_key();
@@ -679,6 +685,32 @@ TEST_F(Cli, BatchCreateWithUnknownOutcomeNeedsAttentionAndIsNeverResubmitted) {
   EXPECT_EQ(sim_->creates(provider_id::kinovi), 4u);
 }
 
+TEST_F(Cli, BatchInterruptedWithCtrlCResumesWithoutRecreating) {
+  std::string text;
+  for (int i = 1; i <= 4; ++i)
+    text +=
+        R"({"prompt": "[sim:slow] clip )" + std::to_string(i) + R"(", "output": "s)" + std::to_string(i) + ".mp4\"}\n";
+  std::ofstream(dir_ / "slow.jsonl") << text;
+  std::vector<std::string> args{"batch", "slow.jsonl", "--concurrency", "2", "--out-dir", "out"};
+  const auto conn = at(provider_id::kinovi);
+  args.insert(args.end(), conn.begin(), conn.end());
+  {
+    child_process first(cli_options(args));
+    for (int i = 0; i < 1000 && journal_count(dir_ / "slow.jsonl.journal", "created") < 2; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    first.send(SIGINT);
+    const auto r = first.wait();
+    EXPECT_EQ(r.exit_code, 130) << r.err;
+    EXPECT_NE(r.out.find("run the same command again"), std::string::npos) << r.out;
+  }
+  const auto created = sim_->creates(provider_id::kinovi);
+  EXPECT_EQ(created, journal_count(dir_ / "slow.jsonl.journal", "created"));
+  const auto again = run(args);
+  EXPECT_SUCCESS(again);
+  EXPECT_EQ(mp4_count(dir_ / "out"), 4u);
+  EXPECT_EQ(sim_->creates(provider_id::kinovi), 4u);
+}
+
 // 200 jobs, 5 % of status requests, downloads and creates hit by faults, the batch killed with SIGKILL halfway
 // and run again: every video arrives and no task is created twice.
 TEST_F(Cli, BatchOfTwoHundredSurvivesFaultsAndKillNine) {
@@ -715,7 +747,9 @@ TEST_F(Cli, BatchOfTwoHundredSurvivesFaultsAndKillNine) {
   // way a user would: adopt the task the provider shows, or confirm that none exists.
   process_result last;
   std::vector<std::string> resolutions;
+  int reruns = 0, settled = 0;
   for (int round = 0; round < 4; ++round) {
+    ++reruns;
     auto rerun = cli_options(args);
     rerun.args.push_back("--json");
     rerun.args.insert(rerun.args.end(), resolutions.begin(), resolutions.end());
@@ -740,6 +774,7 @@ TEST_F(Cli, BatchOfTwoHundredSurvivesFaultsAndKillNine) {
       if (entry.kind == request_kind::create && !entry.task_id.empty() && !journaled.count(entry.task_id))
         orphans.push_back(entry.task_id);
     for (const auto& job : summary[0].at("attention_jobs").as_array()) {
+      ++settled;
       resolutions.push_back("--resolve");
       const auto line = std::to_string(job.at("line").to_number<int>());
       if (!orphans.empty()) {
@@ -750,6 +785,8 @@ TEST_F(Cli, BatchOfTwoHundredSurvivesFaultsAndKillNine) {
       }
     }
   }
+  std::cout << "[   info   ] " << created_before << " tasks created before SIGKILL; " << reruns << " rerun(s); "
+            << settled << " job(s) settled with --resolve\n";
   EXPECT_EQ(last.exit_code, 0) << last.err.substr(0, 4000);
   EXPECT_EQ(mp4_count(dir_ / "out"), static_cast<std::size_t>(jobs));
   EXPECT_EQ(sim_->creates(provider_id::kinovi), static_cast<std::size_t>(jobs))
