@@ -331,12 +331,34 @@ inline std::string shorten(std::string_view text, std::size_t max_bytes = 80) {
   return out;
 }
 
+/// `url` for a problem report: shortened, with everything between "://" (or the start) and the last '@'
+/// replaced, so user:password@ credentials are never echoed, even from text that does not parse as a URL.
+inline std::string shown_url(std::string_view url) {
+  const std::size_t scheme_end = url.find("://");
+  const std::size_t authority = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+  const std::size_t at = url.rfind('@');
+  if (at == std::string_view::npos || at < authority) return shorten(url);
+  std::string out(url.substr(0, authority));
+  out += "[userinfo removed]";
+  out += url.substr(at);
+  return shorten(out);
+}
+
 constexpr bool has_space_or_control(std::string_view text) noexcept {
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);
     if (u <= 0x20 || u == 0x7F) return true;
   }
   return false;
+}
+
+/// True when every byte is printable ASCII (0x21..0x7E): no space, control or non-ASCII byte.
+constexpr bool is_printable_ascii(std::string_view text) noexcept {
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7F) return false;
+  }
+  return true;
 }
 
 constexpr bool istarts_with(std::string_view text, std::string_view prefix) noexcept {
@@ -408,31 +430,33 @@ inline void check_media(const capability_table& caps, std::string_view kind, std
     if (!caps.supports(feature::data_uri_media))
       return out.add(std::move(field), name + " does not accept data: URIs; give an http(s) URL", shown);
     const std::size_t comma = value.find(',');
+    // The URI is sent inside a JSON string: bytes outside printable ASCII would make the body malformed.
     if (comma == std::string_view::npos || value.substr(0, comma).find(";base64") == std::string_view::npos ||
-        comma + 1 == value.size())
-      out.add(std::move(field), "a data: URI must have the form data:<media type>;base64,<data>", shown);
+        comma + 1 == value.size() || !is_printable_ascii(value))
+      out.add(std::move(field), "a data: URI must have the form data:<media type>;base64,<data> in printable ASCII",
+              shown);
     return;
   }
   if (istarts_with(value, "asset://")) {
     if (!caps.supports(feature::asset_media))
-      return out.add(std::move(field), name + " does not accept asset:// ids; give an http(s) URL", shorten(value));
+      return out.add(std::move(field), name + " does not accept asset:// ids; give an http(s) URL", shown_url(value));
     const std::string_view id = value.substr(8);
-    if (id.empty() || has_space_or_control(id))
-      out.add(std::move(field), "an asset id must be asset://<id> without spaces or control characters",
-              shorten(value));
+    if (id.empty() || has_space_or_control(id) || scan_utf8(id).bad_offset)
+      out.add(std::move(field), "an asset id must be asset://<id> in UTF-8 without spaces or control characters",
+              shown_url(value));
     return;
   }
   const auto parsed = boost::urls::parse_absolute_uri(value);
-  if (!parsed) return out.add(std::move(field), "must be an absolute http or https URL", shorten(value));
+  if (!parsed) return out.add(std::move(field), "must be an absolute http or https URL", shown_url(value));
   const boost::urls::url_view& u = *parsed;
   const bool https = u.scheme_id() == boost::urls::scheme::https;
   if (!https && u.scheme_id() != boost::urls::scheme::http)
-    return out.add(std::move(field), "must be an absolute http or https URL", shorten(value));
-  if (u.encoded_host().empty()) return out.add(std::move(field), "a media URL must name a host", shorten(value));
+    return out.add(std::move(field), "must be an absolute http or https URL", shown_url(value));
+  if (u.encoded_host().empty()) return out.add(std::move(field), "a media URL must name a host", shown_url(value));
   if (u.has_userinfo())
     return out.add(std::move(field), "a media URL must not carry user:password@ credentials", "[userinfo removed]");
   if (caps.id == provider_id::seedance2ink) {
-    if (!https) return out.add(std::move(field), "seedance2.ink accepts only https media URLs", shorten(value));
+    if (!https) return out.add(std::move(field), "seedance2.ink accepts only https media URLs", shown_url(value));
     if (!has_extension_of_kind(u, kind)) {
       const char* rule = kind == "images"   ? "seedance2.ink tells media apart by extension: an image URL must end in "
                                               ".jpg, .jpeg, .png, .webp, .gif or .bmp"
@@ -440,7 +464,7 @@ inline void check_media(const capability_table& caps, std::string_view kind, std
                                               ".mp4, .mov or .m4v"
                                             : "seedance2.ink tells media apart by extension: an audio URL must end in "
                                               ".mp3 or .wav";
-      out.add(std::move(field), rule, shorten(value));
+      out.add(std::move(field), rule, shown_url(value));
     }
   }
 }
@@ -508,8 +532,8 @@ inline std::vector<problem> validate(provider_id p, const request& r, const vali
   // Model.
   const bool raw_model = !r.model_id.empty();
   if (raw_model) {
-    if (detail::has_space_or_control(r.model_id))
-      out.add("model_id", "must not contain whitespace or control characters", detail::shorten(r.model_id));
+    if (detail::has_space_or_control(r.model_id) || detail::scan_utf8(r.model_id).bad_offset)
+      out.add("model_id", "must be UTF-8 without whitespace or control characters", detail::shorten(r.model_id));
   } else if (!caps.offers_model(r.model)) {
     out.add("model", std::string(caps.model_rule), std::string(to_string(r.model)));
   }
@@ -633,15 +657,15 @@ inline std::vector<problem> validate(provider_id p, const request& r, const vali
   }
   if (!r.callback_url.empty()) {
     if (!caps.supports(feature::webhook)) {
-      out.add("callback_url", detail::feature_rule(caps, feature::webhook), detail::shorten(r.callback_url));
+      out.add("callback_url", detail::feature_rule(caps, feature::webhook), detail::shown_url(r.callback_url));
     } else if (const auto parsed = boost::urls::parse_absolute_uri(r.callback_url); !parsed) {
-      out.add("callback_url", "must be an absolute https URL", detail::shorten(r.callback_url));
+      out.add("callback_url", "must be an absolute https URL", detail::shown_url(r.callback_url));
     } else if (parsed->has_userinfo()) {
       out.add("callback_url", "must not carry user:password@ credentials", "[userinfo removed]");
     } else if (parsed->encoded_host().empty() ||
                !(parsed->scheme_id() == boost::urls::scheme::https ||
                  (parsed->scheme_id() == boost::urls::scheme::http && detail::is_loopback_host(*parsed)))) {
-      out.add("callback_url", "must be an https URL (http only for loopback hosts)", detail::shorten(r.callback_url));
+      out.add("callback_url", "must be an https URL (http only for loopback hosts)", detail::shown_url(r.callback_url));
     }
   }
   if (!r.metadata.empty() && !caps.supports(feature::metadata))

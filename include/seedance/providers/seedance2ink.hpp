@@ -160,7 +160,7 @@ struct seedance2ink {
   /// Builds the create request. The media go into `mediaUrls` in the order images, videos, audio (so a
   /// first frame precedes a last frame); `callback_url` becomes `webhookUrl`; `extra` is applied to the body
   /// last as a JSON Merge Patch (its members replace generated ones, null removes one). Throws
-  /// seedance::error(errc::invalid_request) listing every problem: an empty prompt; seed, generate_audio,
+  /// seedance::error(errc::invalid_request) listing every problem: an empty prompt; generate_audio=false; seed,
   /// watermark, camera_fixed, return_last_frame, expires_after, upscale_4k or high_bitrate set (the API has
   /// no such field); a ratio other than 16:9, 9:16, 1:1; 4k; an automatic or unsupported duration; more than
   /// 5 media URLs; an explicit mode the service would not infer from the media; audio as the only media.
@@ -171,7 +171,8 @@ struct seedance2ink {
     const auto flag = [](bool b) { return b ? "true" : "false"; };
     if (r.prompt.empty()) problems.add("prompt", "seedance2.ink requires a prompt");
     if (r.seed) problems.add("seed", "seedance2.ink has no seed field", std::to_string(*r.seed));
-    if (r.generate_audio)
+    // Audio is always generated: asking for it explicitly is accepted (and not sent), turning it off is not.
+    if (r.generate_audio == false)
       problems.add("generate_audio", "seedance2.ink has no audio on/off field", flag(*r.generate_audio));
     if (r.watermark) problems.add("watermark", "seedance2.ink has no watermark field", flag(*r.watermark));
     if (r.camera_fixed) problems.add("camera_fixed", "seedance2.ink has no camera_fixed field", flag(*r.camera_fixed));
