@@ -124,7 +124,17 @@ struct client_options {
   std::uint64_t jitter_seed = 0;
 };
 
+// GCC before 13 destroys aggregate temporaries of a co_await expression twice; see client::submit().
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#define SEEDANCE_DETAIL_GCC_AGGREGATE_CO_AWAIT_BUG 1
+#else
+#define SEEDANCE_DETAIL_GCC_AGGREGATE_CO_AWAIT_BUG 0
+#endif
+
 namespace detail {
+
+template <class>
+inline constexpr bool dependent_false = false;
 
 template <class Provider>
 concept static_provider = requires {
@@ -241,9 +251,21 @@ class client {
   /// have created a task: check the provider before submitting again), transport errors before sending.
   /// Cancellation: before the request is written nothing is created; after, the outcome is unknown.
   asio::awaitable<task> submit(
-      request_for<detail::static_id_of<Provider>()> r) requires detail::static_provider<Provider> {
-    co_return co_await submit_request(r.to_request());
+      const request_for<detail::static_id_of<Provider>()>& r) requires detail::static_provider<Provider> {
+    return submit_request(r.to_request());  // copied into the operation's frame now: no dangling reference
   }
+#if SEEDANCE_DETAIL_GCC_AGGREGATE_CO_AWAIT_BUG
+  /// GCC 12 destroys an aggregate built inside a co_await expression twice (a double free for a request
+  /// holding strings), so on GCC 12 a braced request passed straight to submit() stops the build instead.
+  template <class Guard = void>
+  asio::awaitable<task> submit(
+      request_for<detail::static_id_of<Provider>()>&&) requires detail::static_provider<Provider> {
+    static_assert(detail::dependent_false<Guard>,
+                  "GCC 12 destroys a braced request built inside co_await twice: name it first, e.g. "
+                  "`seedance::request_for<P> req{...}; co_await client.submit(req);`");
+    return {};
+  }
+#endif
 
   /// Run-time request form of submit (CLI flags, config): same checks, at run time.
   template <std::same_as<request> R>
@@ -270,10 +292,21 @@ class client {
   }
 
   /// submit + wait: returns the first output video (with its task id). Errors as submit and wait.
-  asio::awaitable<video> generate(request_for<detail::static_id_of<Provider>()> r,
+  asio::awaitable<video> generate(const request_for<detail::static_id_of<Provider>()>& r,
                                   wait_options o = {}) requires detail::static_provider<Provider> {
-    co_return co_await generate_request(r.to_request(), std::move(o));
+    return generate_request(r.to_request(), std::move(o));  // copied into the operation's frame now
   }
+#if SEEDANCE_DETAIL_GCC_AGGREGATE_CO_AWAIT_BUG
+  /// See submit(): on GCC 12 a braced request passed straight to generate() stops the build.
+  template <class Guard = void>
+  asio::awaitable<video> generate(request_for<detail::static_id_of<Provider>()>&&,
+                                  wait_options = {}) requires detail::static_provider<Provider> {
+    static_assert(detail::dependent_false<Guard>,
+                  "GCC 12 destroys a braced request built inside co_await twice: name it first, e.g. "
+                  "`seedance::request_for<P> req{...}; co_await client.generate(req);`");
+    return {};
+  }
+#endif
 
   /// Run-time request form of generate.
   template <std::same_as<request> R>
