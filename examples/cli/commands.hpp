@@ -501,8 +501,9 @@ class app {
   asio::awaitable<int> generate_flow() {
     const auto started = clock_type::now();
     auto& d = display();
-    job_view view{
-        .label = o_.output.empty() ? std::string("video") : o_.output, .phase = "submitting", .started = started};
+    const std::string label =
+        o_.output.empty() ? std::string("video") : std::filesystem::path(o_.output).filename().string();
+    job_view view{.label = label, .phase = "submitting", .started = started};
     d.update("job", view, clock_type::now());
 
     seedance::task created;
@@ -611,7 +612,9 @@ class app {
                 "was charged.\n";
     t_.out << "saved   " << (ec ? r.path : absolute).string() << " (" << r.bytes << " bytes)\n";
     t_.out << "task    " << task_id << " (" << provider_label() << ")\n";
-    t_.out << "cost    " << cost_line(cost) << "\n" << std::flush;
+    const std::string cost_text =
+        sim_ && cost ? format_cost(*cost) + " (simulated; nothing was charged)" : cost_line(cost);
+    t_.out << "cost    " << cost_text << "\n" << std::flush;
   }
 
   // ---- status / wait / cancel / download ---------------------------------------------------------------------
