@@ -277,7 +277,6 @@ class transport {
     }
   }
 
-  static constexpr std::size_t read_buffer_size = 64 * 1024;
   static constexpr std::uint64_t max_discarded_redirect_body = 1 << 20;
 
   static bool will_follow(const send_options& opts, method m, int status) noexcept {
@@ -575,17 +574,18 @@ class transport {
     });
 
     result.stage = "reading the response";
-    const auto buffer = std::make_unique<char[]>(read_buffer_size);
+    char* const buffer = connection.read_buffer();
+    constexpr std::size_t buffer_size = detail::pooled_connection::read_buffer_size;
     bool leftover = false;
     bool closed = false;
     watchdog.start_idle_watch();
     for (;;) {
-      const std::size_t received = co_await stream.async_read_some(asio::buffer(buffer.get(), read_buffer_size),
+      const std::size_t received = co_await stream.async_read_some(asio::buffer(buffer, buffer_size),
                                                                    asio::redirect_error(asio::use_awaitable, ec));
       if (received > 0) {
         watchdog.activity();
         result.response_started = true;
-        std::string_view data(buffer.get(), received);
+        std::string_view data(buffer, received);
         while (!data.empty() && !parser.done()) {
           std::error_code parse_ec;
           const auto used = parser.put(data, parse_ec);

@@ -15,6 +15,7 @@
 #include <asio/ssl/stream.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -38,11 +39,27 @@ struct pooled_connection {
 
   asio::ip::tcp::socket& socket() noexcept { return stream.next_layer(); }
 
+  /// Size of read_buffer(): one TLS record's plaintext, the most a read on the TLS stream returns.
+  static constexpr std::size_t read_buffer_size = 16 * 1024;
+
+  /// The connection's read buffer, allocated on first use and kept for the connection's life, so a request
+  /// on a pooled connection allocates (and zeroes) no buffer. Throws std::bad_alloc.
+  char* read_buffer() {
+    if (!read_buffer_) read_buffer_ = std::make_unique_for_overwrite<char[]>(read_buffer_size);
+    return read_buffer_.get();
+  }
+
   /// True when the connection looks usable: open, nothing buffered by TLS, and the peer neither closed it
   /// nor sent anything unasked (a close_notify, or stray bytes). Checked with a non-blocking peek.
   bool looks_alive() noexcept {
     auto& s = socket();
     if (!s.is_open() || SSL_pending(stream.native_handle()) > 0) return false;
+#if defined(MSG_DONTWAIT) && defined(MSG_PEEK)
+    // One non-blocking peek: no switching of the socket's blocking mode (two more system calls per request).
+    char peeked = 0;
+    const auto got = ::recv(s.native_handle(), &peeked, 1, MSG_PEEK | MSG_DONTWAIT);
+    return got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+#else
     std::error_code ec;
     s.non_blocking(true, ec);
     if (ec) return false;
@@ -52,6 +69,7 @@ struct pooled_connection {
     s.non_blocking(false, ignored);
     (void)received;
     return ec == asio::error::would_block || ec == asio::error::try_again;
+#endif
   }
 
   /// Closes the socket at once (no TLS close_notify: the connection is being dropped). Never throws.
@@ -59,6 +77,9 @@ struct pooled_connection {
     std::error_code ignored;
     socket().close(ignored);
   }
+
+ private:
+  std::unique_ptr<char[]> read_buffer_{};
 };
 
 class connection_pool;
