@@ -47,6 +47,7 @@
 #include <exception>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -288,7 +289,9 @@ class client {
   /// restart). Unknown provider states keep the wait going. Cancellation: stops polling promptly
   /// (operation_aborted); the remote task is left running.
   asio::awaitable<task> wait(std::string task_id, wait_options o = {}) {
-    co_return co_await wait_impl(std::move(task_id), std::move(o), std::nullopt);
+    // Not a coroutine itself: the wait's only frame is wait_impl's (a forwarding frame would cost each parked
+    // wait about 1 KiB).
+    return wait_impl(std::move(task_id), std::move(o), nullptr);
   }
 
   /// submit + wait: returns the first output video (with its task id). Errors as submit and wait.
@@ -612,7 +615,7 @@ class client {
 
   asio::awaitable<video> generate_request(request r, wait_options o) {
     task created = co_await submit_request(r);
-    task done = co_await wait_impl(created.id, std::move(o), std::move(created));
+    task done = co_await wait_impl(created.id, std::move(o), &created);  // created outlives the wait
     if (done.videos.empty())
       throw error(errc::bad_response, "task " + done.id + " succeeded without a video", details_for(done.id));
     video v = done.videos.front();
@@ -620,62 +623,85 @@ class client {
     co_return v;
   }
 
-  asio::awaitable<task> wait_impl(std::string id, wait_options o, std::optional<task> initial) {
+  /// What a wait knows between polls.
+  struct wait_progress {
+    poll_state ps{};
+    std::optional<task> last{};  ///< the latest snapshot; its parsed body is kept only when terminal
+  };
+
+  /// Records snapshot `t` of a wait, calling on_progress on a change. Returns true when the task is terminal.
+  static bool observe(wait_progress& w, const wait_options& o, task t) {
+    const bool changed = !w.last || w.last->state != t.state || w.last->progress != t.progress ||
+                         w.last->provider_state != t.provider_state;
+    w.ps.state = t.state;
+    w.ps.progress = t.progress;
+    w.ps.estimated_time = t.estimated_time;
+    if (changed && o.on_progress) o.on_progress(t);
+    w.last = std::move(t);
+    const bool done = is_terminal(w.last->state);
+    // Between polls only the state matters: a parked wait does not hold the parsed body of a snapshot.
+    if (!done) w.last->raw = nullptr;
+    return done;
+  }
+
+  /// One status request of a wait, observed; with `race_deadline` the deadline ends the wait even while the
+  /// request is under way. A coroutine of its own, so that a parked wait's frame holds no response or snapshot
+  /// temporaries (about 1 KiB per waiting task).
+  asio::awaitable<bool> poll_for_wait(const std::string& id, const wait_options& o, wait_progress& w,
+                                      clock::time_point deadline, bool race_deadline) {
+    if (!race_deadline) {
+      task t = co_await fetch_status(id, deadline);
+      ++w.ps.polls;
+      co_return observe(w, o, std::move(t));
+    }
     using namespace asio::experimental::awaitable_operators;
+    auto result = co_await (fetch_status(id, deadline) || deadline_timer(deadline));
+    if (result.index() == 1) co_await on_deadline(id, o, w.last);
+    ++w.ps.polls;
+    co_return observe(w, o, std::get<0>(std::move(result)));
+  }
+
+  /// Waits for task `id`. `initial`, when not null, is its snapshot just taken (moved from; it must outlive the
+  /// wait). The frame of this coroutine is what a parked wait costs: it holds references and small state only.
+  asio::awaitable<task> wait_impl(std::string id, wait_options o, task* initial) {
     const auto started = clock::now();
     const auto deadline = started + o.deadline;
-    const polling_policy policy = o.polling ? *o.polling : options_.polling;
-    poll_state ps;
-    std::optional<task> last;
-    auto observe = [&](task t) -> bool {  // returns true when terminal
-      const bool changed =
-          !last || last->state != t.state || last->progress != t.progress || last->provider_state != t.provider_state;
-      ps.state = t.state;
-      ps.progress = t.progress;
-      ps.estimated_time = t.estimated_time;
-      if (changed && o.on_progress) o.on_progress(t);
-      last = std::move(t);
-      return is_terminal(last->state);
-    };
+    const polling_policy& policy = o.polling ? *o.polling : options_.polling;
+    wait_progress w;
 
-    std::optional<webhook_listener::subscription> sub;
-    if (o.listener) sub.emplace(*o.listener, id);
+    std::unique_ptr<webhook_listener::subscription> sub;
+    if (o.listener) sub = std::make_unique<webhook_listener::subscription>(*o.listener, id);
 
     bool terminal = false;
     if (initial) {
-      terminal = observe(std::move(*initial));
+      terminal = observe(w, o, std::move(*initial));
     } else {
-      terminal = observe(co_await fetch_status(id, deadline));
-      ++ps.polls;
+      terminal = co_await poll_for_wait(id, o, w, deadline, false);
     }
     while (!terminal) {
-      ps.waited = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started);
-      auto delay = sub ? o.fallback_poll : next_poll_delay(policy, ps, jitter_);
+      w.ps.waited = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started);
+      auto delay = sub ? o.fallback_poll : next_poll_delay(policy, w.ps, jitter_);
       const auto now = clock::now();
-      if (now >= deadline) co_await on_deadline(id, o, last);
+      if (now >= deadline) co_await on_deadline(id, o, w.last);
       if (now + delay > deadline) delay = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
       if (sub) {
         co_await sub->wait_for(delay);  // a callback (any state) or the fallback interval
       } else {
         co_await sleep(delay);
       }
-      if (clock::now() >= deadline) co_await on_deadline(id, o, last);
-      auto result = co_await (fetch_status(id, deadline) || deadline_timer(deadline));
-      if (result.index() == 1) co_await on_deadline(id, o, last);
-      ++ps.polls;
-      terminal = observe(std::get<0>(std::move(result)));
+      if (clock::now() >= deadline) co_await on_deadline(id, o, w.last);
+      terminal = co_await poll_for_wait(id, o, w, deadline, true);
     }
     release_slot(id);
-    task t = std::move(*last);
-    switch (t.state) {
+    switch (w.last->state) {
       case task_state::succeeded:
-        co_return t;
+        co_return std::move(*w.last);
       case task_state::failed:
-        throw task_error_for(t, errc::task_failed);
+        throw task_error_for(*w.last, errc::task_failed);
       case task_state::cancelled:
-        throw task_error_for(t, errc::task_cancelled);
+        throw task_error_for(*w.last, errc::task_cancelled);
       default:
-        throw task_error_for(t, errc::task_expired);
+        throw task_error_for(*w.last, errc::task_expired);
     }
   }
 
