@@ -6,14 +6,18 @@
 //   seedance-bench download --url URL [--ca-file PEM] --out FILE
 //       client::download() of URL (the library's real download path: streamed to a temporary file, checked,
 //       fsynced, renamed). Prints: bytes=... seconds=... mb_per_s=... peak_rss_kb=...
-//   seedance-bench waiters  --tasks N [--poll-interval-s P]
+//   seedance-bench waiters  --tasks N [--poll-interval-s P] [--sim-port PORT --ca-file PEM]
 //       N concurrent client.wait() on N running tasks of a simulator that runs in a child process (this
 //       program, command serve-sim), so that only the client's memory is measured. Prints:
-//       tasks=... baseline_rss_kb=... rss_kb=... peak_rss_kb=... rss_per_task_bytes=...
-//   seedance-bench polling  --length-s L --tasks K [--time-scale X] [--provider NAME]
+//       tasks=... baseline_rss_kb=... rss_kb=... peak_rss_kb=... rss_per_task_bytes=... heap_per_task_bytes=...
+//       (RSS growth and malloc'ed bytes per wait, measured against the state just before the waits started).
+//       With --sim-port, uses a simulator already running (`seedance-bench serve-sim --ca-out PEM --port PORT`),
+//       e.g. to run the client alone under a heap profiler.
+//   seedance-bench polling  --length-s L --tasks K [--time-scale X] [--provider NAME] [--expected-s E]
 //       K generate() calls against the in-process simulator on a time scale, every task of known length L
-//       (simulated seconds); the client's polling policy is scaled by the same factor. Prints the status
-//       requests per task and the delay between completion and its detection.
+//       (simulated seconds); the client's default polling policy (with polling_policy::expected_duration = E
+//       when given) is scaled by the same factor: every duration in it is multiplied by X. Prints the status
+//       requests per task and the delay between completion and its detection, in simulated seconds.
 //
 // MB means 10^6 bytes. Exit status: 0 on success, 1 when a measurement failed, 2 on a usage error.
 #include <seedance/client.hpp>
@@ -32,6 +36,7 @@
 #include <asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
 
+#include <malloc.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -72,8 +77,10 @@ constexpr std::string_view usage_text =
     "usage:\n"
     "  seedance-bench poll --url URL [--ca-file PEM] --connections C --seconds S\n"
     "  seedance-bench download --url URL [--ca-file PEM] --out FILE\n"
-    "  seedance-bench waiters --tasks N [--poll-interval-s P]\n"
-    "  seedance-bench polling --length-s L --tasks K [--time-scale X] [--provider kinovi|aihubmax|seedance2ink|ark]\n";
+    "  seedance-bench waiters --tasks N [--poll-interval-s P] [--sim-port PORT --ca-file PEM]\n"
+    "  seedance-bench serve-sim --ca-out FILE [--port PORT]\n"
+    "  seedance-bench polling --length-s L --tasks K [--time-scale X] [--provider kinovi|aihubmax|seedance2ink|ark]\n"
+    "                         [--expected-s E]\n";
 
 /// --name value pairs after the command. Every flag takes a value.
 class arguments {
@@ -130,6 +137,16 @@ std::uint64_t proc_status_kb(std::string_view field) {
       return std::strtoull(line.c_str() + field.size() + 1, nullptr, 10);
   }
   return 0;
+}
+
+/// Bytes handed out by malloc and not yet freed (glibc), or 0 where unknown.
+std::uint64_t heap_in_use() {
+#if defined(__GLIBC__)
+  const struct mallinfo2 info = ::mallinfo2();
+  return info.uordblks + info.hblkhd;
+#else
+  return 0;
+#endif
 }
 
 double percentile(std::vector<std::uint32_t>& values, double p) {
@@ -269,8 +286,10 @@ extern "C" void on_stop_signal(int) { stop_serving = 1; }
 /// port on stdout, then serves until stdin reaches end of file (the parent exited or closed it) or SIGTERM.
 int serve_sim_command(arguments& args) {
   const std::string ca_out = args.text("ca-out");
+  const auto port = static_cast<std::uint16_t>(args.number("port", 0.0, 0, 65535));
   args.check_all_used();
   seedance::testing::simulator_options options;
+  options.port = port;
   options.queue_time = 0ms;
   options.run_time = std::chrono::hours(10);
   options.kinovi.concurrency = 0;
@@ -366,15 +385,22 @@ int waiters_command(arguments& args) {
   const auto tasks = static_cast<std::size_t>(args.number("tasks", std::nullopt, 1, 200'000));
   const auto interval =
       std::chrono::milliseconds(static_cast<std::int64_t>(args.number("poll-interval-s", 60.0, 1, 3600) * 1000));
+  const auto external_port = static_cast<std::uint16_t>(args.number("sim-port", 0.0, 0, 65535));
+  std::filesystem::path ca_file = args.text("ca-file", "");
   args.check_all_used();
+  if (external_port != 0 && ca_file.empty()) throw usage_error("--sim-port needs --ca-file");
 
-  const auto ca_file = std::filesystem::temp_directory_path() / ("seedance-bench-ca-" + std::to_string(::getpid()));
-  sim_process sim(ca_file.string());  // started before any thread of ours exists
+  std::unique_ptr<sim_process> child;
+  if (external_port == 0) {
+    ca_file = std::filesystem::temp_directory_path() / ("seedance-bench-ca-" + std::to_string(::getpid()));
+    child = std::make_unique<sim_process>(ca_file.string());  // started before any thread of ours exists
+  }
+  const std::uint16_t port = external_port != 0 ? external_port : child->port();
 
   asio::io_context io(1);
   seedance::client_options<seedance::kinovi> options;
   options.api_key = "sim-test-key";
-  options.base_url = "https://127.0.0.1:" + std::to_string(sim.port()) + "/kinovi/api/v1";
+  options.base_url = "https://127.0.0.1:" + std::to_string(port) + "/kinovi/api/v1";
   options.transport = transport_options_for(ca_file.string());
   seedance::client<seedance::kinovi> client(io.get_executor(), options);
 
@@ -382,7 +408,7 @@ int waiters_command(arguments& args) {
   ids.reserve(tasks);
   std::vector<asio::cancellation_signal> stop(tasks);
   std::size_t established = 0, ended = 0, failed = 0;
-  std::uint64_t baseline_kb = 0, waiting_kb = 0;
+  std::uint64_t baseline_kb = 0, waiting_kb = 0, heap_baseline = 0, heap_waiting = 0;
 
   auto controller = [&]() -> asio::awaitable<int> {
     // 1. The tasks, created 256 at a time.
@@ -407,13 +433,16 @@ int waiters_command(arguments& args) {
     asio::steady_timer settle(io, 200ms);
     co_await settle.async_wait(asio::use_awaitable);
     baseline_kb = proc_status_kb("VmRSS");
+    heap_baseline = heap_in_use();
 
-    // 3. The waits. Each polls once at once, then every `interval`: once all have seen their first answer they
-    // are parked between polls, which is the state whose cost is measured.
+    // 3. The waits, started 256 at a time (as an application accumulates them): each polls once at once, then
+    // every `interval`. Once all have seen their first answer they are parked between polls, which is the state
+    // whose cost is measured; starting them all at once would measure 10,000 queued requests instead.
     seedance::polling_policy parked;
     parked.first_delay = interval;
     parked.min_interval = interval;
     parked.max_interval = interval;
+    const auto give_up = clock_type::now() + 300s;
     for (std::size_t i = 0; i < tasks; ++i) {
       seedance::wait_options wait;
       wait.deadline = std::chrono::hours(2);
@@ -432,13 +461,14 @@ int waiters_command(arguments& args) {
                          }
                        }
                      }));
-    }
-    const auto give_up = clock_type::now() + 300s;
-    while (established < tasks && ended == 0 && clock_type::now() < give_up) {
-      asio::steady_timer tick(io, 10ms);
-      co_await tick.async_wait(asio::use_awaitable);
+      if ((i + 1) % 256 != 0 && i + 1 != tasks) continue;
+      while (established < i + 1 && ended == 0 && clock_type::now() < give_up) {
+        asio::steady_timer tick(io, 1ms);
+        co_await tick.async_wait(asio::use_awaitable);
+      }
     }
     if (established < tasks) throw std::runtime_error("not every wait got its first answer");
+    heap_waiting = heap_in_use();
     settle.expires_after(200ms);
     co_await settle.async_wait(asio::use_awaitable);
     waiting_kb = proc_status_kb("VmRSS");
@@ -452,12 +482,16 @@ int waiters_command(arguments& args) {
     co_return 0;
   };
   run_to_end(io, controller());
-  std::filesystem::remove(ca_file);
+  if (child) std::filesystem::remove(ca_file);
   const double per_task =
       (static_cast<double>(waiting_kb) - static_cast<double>(baseline_kb)) * 1024.0 / static_cast<double>(tasks);
-  std::printf("tasks=%zu baseline_rss_kb=%llu rss_kb=%llu peak_rss_kb=%llu rss_per_task_bytes=%.0f failed=%zu\n", tasks,
-              static_cast<unsigned long long>(baseline_kb), static_cast<unsigned long long>(waiting_kb),
-              static_cast<unsigned long long>(proc_status_kb("VmHWM")), per_task, failed);
+  const double heap_per_task =
+      (static_cast<double>(heap_waiting) - static_cast<double>(heap_baseline)) / static_cast<double>(tasks);
+  std::printf(
+      "tasks=%zu baseline_rss_kb=%llu rss_kb=%llu peak_rss_kb=%llu rss_per_task_bytes=%.0f heap_per_task_bytes=%.0f "
+      "failed=%zu\n",
+      tasks, static_cast<unsigned long long>(baseline_kb), static_cast<unsigned long long>(waiting_kb),
+      static_cast<unsigned long long>(proc_status_kb("VmHWM")), per_task, heap_per_task, failed);
   return failed > 0 ? 1 : 0;
 }
 
@@ -480,6 +514,7 @@ int polling_command(arguments& args) {
   const auto tasks = static_cast<std::size_t>(args.number("tasks", std::nullopt, 1, 1000));
   const double scale = args.number("time-scale", 0.01, 0.0001, 1);
   const std::string provider_name = args.text("provider", "kinovi");
+  const double expected_s = args.number("expected-s", 0.0, 0, 24 * 3600);
   args.check_all_used();
   const auto provider = seedance::any_provider::from_name(provider_name);
   if (!provider) throw usage_error("--provider: unknown provider " + provider_name);
@@ -492,7 +527,7 @@ int polling_command(arguments& args) {
   sim_options.aihubmax.concurrency = 0;
   sim_options.seedance2ink.concurrency = 0;
   sim_options.ark.concurrency = 0;
-  sim_options.max_log_entries = 1000;
+  sim_options.max_log_entries = 1'000'000;
   seedance::testing::simulator sim(sim_options);
 
   asio::io_context io(1);
@@ -501,40 +536,46 @@ int polling_command(arguments& args) {
   options.base_url = sim.base_url(provider->id());
   options.transport.tls.ca_pem = sim.ca_pem();
   options.transport.proxy.from_environment = false;
+  if (expected_s > 0) options.polling.expected_duration = std::chrono::milliseconds(std::llround(expected_s * 1000));
   options.polling = scaled(options.polling, scale);
   options.jitter_seed = 42;
   seedance::client<seedance::any_provider> client(io.get_executor(), *provider, options);
 
-  const double length = length_s * scale;  // real seconds
-  std::vector<double> delays;              // real seconds
+  const auto length = std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(length_s * scale));
+  std::map<std::string, clock_type::time_point> detected;  // task id -> when generate() returned
   std::size_t failed = 0;
   for (std::size_t i = 0; i < tasks; ++i) {
     auto one = [&]() -> asio::awaitable<void> {
-      std::optional<clock_type::time_point> created;
-      seedance::wait_options wait;
-      wait.on_progress = [&](const seedance::task&) {
-        if (!created) created = clock_type::now();
-      };
       const seedance::request request = bench_request();
-      co_await client.generate(request, std::move(wait));
-      delays.push_back(seconds_since(*created) - length);
+      const seedance::video video = co_await client.generate(request);
+      detected[video.task_id] = clock_type::now();
     };
     asio::co_spawn(io, one(), [&](std::exception_ptr e) {
       if (e) ++failed;
     });
   }
   io.run();
-  if (delays.empty()) throw std::runtime_error("no task completed");
+  // A task starts when the simulator answers its create request (queue_time is 0): the time of that log entry,
+  // on the same steady clock. It is logged just after the task was made, so delays are if anything overstated.
+  std::vector<double> delays;  // real seconds
+  for (const auto& entry : sim.log()) {
+    if (entry.kind != seedance::testing::request_kind::create) continue;
+    const auto found = detected.find(entry.task_id);
+    if (found != detected.end())
+      delays.push_back(std::chrono::duration<double>(found->second - (entry.time + length)).count());
+  }
+  if (delays.empty() || delays.size() != detected.size()) throw std::runtime_error("tasks missing from the log");
   std::sort(delays.begin(), delays.end());
   const double statuses = static_cast<double>(sim.count(provider->id(), seedance::testing::request_kind::status));
   const double bound = std::max(2.0, 0.05 * length_s);  // simulated seconds
   const double p50 = delays[(delays.size() - 1) / 2] / scale, max = delays.back() / scale;
   const auto within = std::count_if(delays.begin(), delays.end(), [&](double d) { return d / scale <= bound; });
   std::printf(
-      "provider=%s length_s=%.0f tasks=%zu status_requests_per_task=%.1f detect_p50_s=%.2f detect_max_s=%.2f "
+      "provider=%s expected_s=%.0f length_s=%.0f tasks=%zu status_requests_per_task=%.1f detect_p50_s=%.2f "
+      "detect_max_s=%.2f "
       "detect_p50_share=%.4f detect_max_share=%.4f bound_s=%.2f within_bound=%zu/%zu failed=%zu\n",
-      provider_name.c_str(), length_s, tasks, statuses / static_cast<double>(tasks), p50, max, p50 / length_s,
-      max / length_s, bound, static_cast<std::size_t>(within), delays.size(), failed);
+      provider_name.c_str(), expected_s, length_s, tasks, statuses / static_cast<double>(tasks), p50, max,
+      p50 / length_s, max / length_s, bound, static_cast<std::size_t>(within), delays.size(), failed);
   return failed > 0 ? 1 : 0;
 }
 
