@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -34,8 +35,10 @@ using seedance::test_support::process_options;
 using seedance::test_support::process_result;
 using seedance::testing::request_kind;
 
-/// The built `seedance` binary: from the build (CMake) or beside this test's own build directory (meson).
+/// The built `seedance` binary: $SEEDANCE_CLI_UNDER_TEST (e.g. a sanitizer build of it), else from the build
+/// (CMake), else beside this test's own build directory (meson).
 fs::path cli_path() {
+  if (const char* chosen = std::getenv("SEEDANCE_CLI_UNDER_TEST")) return chosen;
 #ifdef SEEDANCE_CLI_PATH
   if (fs::exists(SEEDANCE_CLI_PATH)) return SEEDANCE_CLI_PATH;
 #endif
