@@ -119,7 +119,8 @@ inline std::string help_text(std::string_view topic) {
            "  --out-dir DIR          where videos go (default: .)\n"
            "  --deadline T           longest wait per task (default 30m)\n"
            "  --resolve JOB=ID|none  settle a job that needs attention (repeatable)\n"
-           "  --sim                  run against the built-in simulator\n\n" +
+           "  --sim                  run against the built-in simulator (a fresh one each run: a --sim batch\n"
+           "                         cannot be resumed)\n\n" +
            std::string(connection_help) + "\n" + codes;
   if (topic == "sim")
     return "Usage: seedance sim [--port N] [--time-scale X] [--ca-out FILE] [--fault-rate P] [--verbose] [--json]\n\n"
