@@ -162,7 +162,7 @@ constexpr errc errc_from_http_status(int status) noexcept {
 class error : public std::system_error {
  public:
   error(std::error_code code, std::string what, error_details details = {})
-      : std::system_error(code, what), details_(std::move(details)) {}
+      : std::system_error(code, what), text_(std::move(what)), details_(std::move(details)) {}
   error(errc code, std::string what, error_details details = {})
       : error(make_error_code(code), std::move(what), std::move(details)) {}
 
@@ -170,7 +170,11 @@ class error : public std::system_error {
   const error_details& details() const noexcept { return details_; }
   error_details& details() noexcept { return details_; }
 
+  /// The message as given, without the ": <category message>" suffix std::system_error adds to what().
+  const std::string& text() const noexcept { return text_; }
+
  private:
+  std::string text_;
   error_details details_;
 };
 
