@@ -17,6 +17,7 @@
 #include <seedance/detail/asio_config.hpp>
 
 #include <seedance/detail/atomic_file.hpp>
+#include <seedance/detail/mp4_check.hpp>
 #include <seedance/error.hpp>
 #include <seedance/http/transport.hpp>
 #include <seedance/limiter.hpp>
@@ -92,7 +93,7 @@ struct download_options {
   bool overwrite = false;
   /// How many times a dropped transfer is resumed with a Range request.
   int max_resumes = 5;
-  /// Check that the bytes start with an MP4 `ftyp` box.
+  /// Check that the bytes start with an MP4 `ftyp` box and that the top-level boxes fill the file exactly.
   bool verify_mp4 = true;
 };
 
@@ -271,7 +272,7 @@ class client {
   /// Run-time request form of submit (CLI flags, config): same checks, at run time.
   template <std::same_as<request> R>
   asio::awaitable<task> submit(const R& r) {
-    co_return co_await submit_request(r);
+    return submit_request(r);  // copied into the operation's frame now: `r` may go before the operation starts
   }
 
   // ---- status / wait / generate ------------------------------------------------------------------------
@@ -314,7 +315,7 @@ class client {
   /// Run-time request form of generate.
   template <std::same_as<request> R>
   asio::awaitable<video> generate(const R& r, wait_options o = {}) {
-    co_return co_await generate_request(r, std::move(o));
+    return generate_request(r, std::move(o));  // copied into the operation's frame now
   }
 
   // ---- cancel / list -----------------------------------------------------------------------------------
@@ -347,10 +348,12 @@ class client {
 
   // ---- download ----------------------------------------------------------------------------------------
 
-  /// Streams the video to a temporary file beside `target`, checks it (Content-Length, MP4 ftyp box),
-  /// fsyncs and renames it into place: the target path holds a complete file or nothing. A dropped
-  /// transfer resumes with a Range request. Errors: file_exists (before any I/O, unless overwrite),
-  /// output_expired (403/404/410), invalid_video, io_error, transport errors after retries.
+  /// Streams the video to a temporary file beside `target`, checks it (Content-Length, MP4 ftyp box, top-level
+  /// boxes that fill the file), fsyncs and renames it into place: the target path holds a complete file or
+  /// nothing. A dropped transfer resumes with a Range request. Compression is never asked for: a body with a
+  /// Content-Encoding is refused, not decoded. Errors: file_exists (before any I/O, unless overwrite),
+  /// output_expired (403/404/410), invalid_video (not an MP4, incomplete, or encoded), io_error, transport
+  /// errors after retries.
   /// Cancellation: the temporary file is removed; the target is untouched.
   asio::awaitable<download_result> download(video v, std::filesystem::path target, download_options o = {}) {
     co_return co_await download_url(std::move(v.url), std::move(target), std::move(o));
@@ -496,8 +499,10 @@ class client {
         if (kind == operation_kind::create && resp.status >= 500) e.details().retry_safe = false;
         failure.emplace(std::move(e));
       } catch (const error& e) {
+        // invalid_request is thrown before any byte is written (e.g. CR/LF in a header value): nothing was sent.
         if (kind == operation_kind::create && !e.details().retry_safe &&
-            e.code() != make_error_code(errc::outcome_unknown) && e.code().category() == error_category()) {
+            e.code() != make_error_code(errc::outcome_unknown) && e.code() != make_error_code(errc::invalid_request) &&
+            e.code().category() == error_category()) {
           // Anything written and then lost: the provider may have created (and charged) a task.
           error_details d = e.details();
           d.retry_safe = false;
@@ -756,6 +761,14 @@ class client {
       int status = 0;
       so.on_headers = [&](const http::response& head, std::error_code& ec) {
         status = head.status;
+        if (status >= 200 && status < 300 && is_encoded(head)) {
+          // Compression is never asked for, and an encoded body is never decoded here: it is not the video.
+          failure.emplace(errc::invalid_video,
+                          "download: the server sent the body with a Content-Encoding that was not asked for; "
+                          "encoded bytes are not stored as an MP4");
+          ec = make_error_code(errc::invalid_video);
+          return;
+        }
         if (status == 206) {
           // Only the range we asked for is acceptable.
           if (offset == 0 || content_range_start(head) != offset) ec = make_error_code(errc::protocol_error);
@@ -819,9 +832,29 @@ class client {
     }
     if (o.verify_mp4 && !detail::looks_like_mp4(file.head(64)))
       throw error(errc::invalid_video, "download: the data is not an MP4 (no ftyp box)");
+    // A body cut short together with its Content-Length still starts well: only the box sizes show the end is
+    // missing.
+    if (o.verify_mp4 && !detail::mp4_boxes_fill_file(file.temp_path(), file.size()))
+      throw error(errc::invalid_video, "download: the MP4 is incomplete (its boxes do not fill the " +
+                                           std::to_string(file.size()) + " bytes received)");
     download_result result{target, file.size(), resumes};
     file.commit();
     co_return result;
+  }
+
+  /// True when the response names a Content-Encoding other than "identity".
+  static bool is_encoded(const http::response& r) noexcept {
+    const auto coding = r.headers.find("Content-Encoding");
+    if (!coding) return false;
+    std::string_view value = *coding;
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    if (value.empty()) return false;
+    constexpr std::string_view identity = "identity";
+    if (value.size() != identity.size()) return true;
+    for (std::size_t i = 0; i < value.size(); ++i)
+      if ((value[i] | 0x20) != identity[i]) return true;
+    return false;
   }
 
   static std::optional<std::uint64_t> parse_u64(std::string_view s) noexcept {
