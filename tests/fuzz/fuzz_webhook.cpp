@@ -80,7 +80,8 @@ struct http_listener {
     options.path = "/hook";
     options.max_body_bytes = max_body_bytes;
     options.remembered_notifications = remembered;
-    options.read_timeout = std::chrono::milliseconds(2000);
+    // Long enough that a starved fuzzing machine never trips it: a listener that hangs is a libFuzzer timeout.
+    options.read_timeout = std::chrono::seconds(60);
     listener = std::make_unique<seedance::webhook_listener>(io.get_executor(), decoder_for(3), options);
     listener->start({asio::ip::make_address("127.0.0.1"), 0});
     endpoint = listener->local_endpoint();
