@@ -474,7 +474,7 @@ class client {
     d.provider_message = redact(std::move(d.provider_message), api_key_);
     d.provider_code = redact(std::move(d.provider_code), api_key_);
     d.param = redact(std::move(d.param), api_key_);
-    throw error(e.code(), redact(e.what(), api_key_), std::move(d));
+    throw error(e.code(), redact(e.text(), api_key_), std::move(d));
   }
 
   asio::awaitable<void> sleep(std::chrono::milliseconds d) {
@@ -507,7 +507,7 @@ class client {
           error_details d = e.details();
           d.retry_safe = false;
           failure.emplace(errc::outcome_unknown,
-                          "create: outcome unknown, the request may have created a task (" + std::string(e.what()) +
+                          "create: outcome unknown, the request may have created a task (" + e.text() +
                               "); check the provider before submitting again",
                           std::move(d));
         } else {
@@ -579,7 +579,7 @@ class client {
       d.retry_safe = false;
       throw error(errc::outcome_unknown,
                   redact("create: outcome unknown, the provider answered " + std::to_string(resp.status) +
-                             " but the body could not be read (" + e.what() +
+                             " but the body could not be read (" + e.text() +
                              "); a task was probably created: check the provider before submitting again",
                          api_key_),
                   std::move(d));
