@@ -2,12 +2,14 @@
 // the simulator has, 429 storms, duplicate and out-of-order webhooks and expiring output URLs, under a
 // concurrency limit, on an io_context run by two threads.
 //
-//   seedance_soak                     400 jobs (the short form)
-//   seedance_soak --jobs 2000         any number of jobs
+//   seedance_soak                     2000 jobs (the short form: well under a minute)
+//   seedance_soak --jobs N            any number of jobs
 //   seedance_soak --long              at least 21 minutes of jobs (--seconds 1260), RSS checkpoints every minute
 //   seedance_soak --seconds S         jobs for S seconds
 //   options: --window N (jobs active at once, 48), --max-in-flight N (per client, 6), --fault-rate F (0.10),
 //            --seed N, --out DIR (where downloads go; default a fresh directory under the system temp dir)
+//   environment, for investigations: SEEDANCE_SOAK_ONLY=0..3 sends every job to one provider (kinovi, aihubmax,
+//   seedance2ink, ark); SEEDANCE_SOAK_TRACE=<provider name> prints that client's log lines to stderr.
 //
 // The simulator runs in a child process, so the memory this process measures is the library's and the
 // driver's, not the simulator's growing task store and request log. At the end the child reports what it saw
