@@ -86,7 +86,7 @@ using clock_type = std::chrono::steady_clock;
 // ---- options ---------------------------------------------------------------------------------------------------
 
 struct soak_options {
-  std::uint64_t jobs = 400;          ///< job-count bound (ignored when `duration` is set)
+  std::uint64_t jobs = 2000;         ///< job-count bound (ignored when `duration` is set)
   std::chrono::seconds duration{0};  ///< time bound: launch jobs until it passes, then drain
   std::size_t window = 48;           ///< jobs active at once (the rest are not started yet)
   std::size_t max_in_flight = 6;     ///< client_options::max_in_flight of each provider's client
