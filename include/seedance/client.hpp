@@ -182,6 +182,32 @@ inline std::string env_or_empty(std::string_view name) {
   return v ? std::string(v) : std::string();
 }
 
+/// `text` with the secret removed: every occurrence of it, and every run of 8 or more characters that matches a
+/// piece of it (what is left of a key in a message cut to length, such as "Bearer sk-abc123456..."), becomes
+/// "[redacted]". Secrets shorter than 8 characters are only removed whole (see redact()).
+inline std::string scrub_secret(std::string text, std::string_view secret) {
+  constexpr std::size_t min_run = 8;
+  if (secret.size() < min_run) return redact(std::move(text), secret);
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t longest = 0;
+    for (std::size_t j = 0; j + longest < secret.size(); ++j) {
+      std::size_t n = 0;
+      while (i + n < text.size() && j + n < secret.size() && text[i + n] == secret[j + n]) ++n;
+      if (n > longest) longest = n;
+    }
+    if (longest >= min_run) {
+      out += "[redacted]";
+      i += longest;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
 /// Converts whatever ended a coroutine into an error_code for token-form handlers.
 inline std::error_code code_of(const std::exception_ptr& ep) noexcept {
   if (!ep) return {};
@@ -229,7 +255,8 @@ class client {
     base_url_ = options_.base_url.empty() ? std::string(provider_default_base_url()) : options_.base_url;
     while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
     if (base_url_.rfind("https://", 0) != 0)
-      throw error(errc::invalid_request, "base_url: must be an https:// URL (got \"" + base_url_ + "\")");
+      throw error(errc::invalid_request,
+                  detail::scrub_secret("base_url: must be an https:// URL (got \"" + base_url_ + "\")", api_key_));
   }
 
   client(const client&) = delete;
@@ -464,17 +491,28 @@ class client {
   }
 
   void log(log_level level, std::string_view text) const {
-    if (options_.log) options_.log(level, redact(std::string(text), api_key_));
+    if (options_.log) options_.log(level, scrub(std::string(text)));
   }
 
-  /// Re-throws a provider/transport error with the key scrubbed from every text field.
+  /// `text` without the API key, whole or in pieces (see detail::scrub_secret).
+  std::string scrub(std::string text) const { return detail::scrub_secret(std::move(text), api_key_); }
+
+  /// Re-throws a provider/transport error with the key scrubbed from every text field (a provider may echo the
+  /// Authorization header anywhere: message, code, parameter, request id, problems).
   [[noreturn]] void throw_clean(const error& e, std::string_view task_id) const {
     error_details d = e.details();
     if (d.task_id.empty()) d.task_id = std::string(task_id);
-    d.provider_message = redact(std::move(d.provider_message), api_key_);
-    d.provider_code = redact(std::move(d.provider_code), api_key_);
-    d.param = redact(std::move(d.param), api_key_);
-    throw error(e.code(), redact(e.text(), api_key_), std::move(d));
+    d.task_id = scrub(std::move(d.task_id));
+    d.request_id = scrub(std::move(d.request_id));
+    d.provider_message = scrub(std::move(d.provider_message));
+    d.provider_code = scrub(std::move(d.provider_code));
+    d.param = scrub(std::move(d.param));
+    for (auto& p : d.problems) {
+      p.field = scrub(std::move(p.field));
+      p.rule = scrub(std::move(p.rule));
+      p.value = scrub(std::move(p.value));
+    }
+    throw error(e.code(), scrub(e.text()), std::move(d));
   }
 
   asio::awaitable<void> sleep(std::chrono::milliseconds d) {
@@ -578,10 +616,9 @@ class client {
       d.http_status = resp.status;
       d.retry_safe = false;
       throw error(errc::outcome_unknown,
-                  redact("create: outcome unknown, the provider answered " + std::to_string(resp.status) +
-                             " but the body could not be read (" + e.text() +
-                             "); a task was probably created: check the provider before submitting again",
-                         api_key_),
+                  scrub("create: outcome unknown, the provider answered " + std::to_string(resp.status) +
+                        " but the body could not be read (" + e.text() +
+                        "); a task was probably created: check the provider before submitting again"),
                   std::move(d));
     }
     if (!t.cost && estimated.cost) t.cost = estimated.cost;
@@ -719,12 +756,13 @@ class client {
     error_details d = details_for(t.id);
     std::string text = "task " + t.id + " " + std::string(to_string(t.state));
     if (t.error) {
-      d.provider_code = redact(t.error->code, api_key_);
-      d.provider_message = redact(t.error->message, api_key_);
+      d.provider_code = scrub(t.error->code);
+      d.provider_message = scrub(t.error->message);
       if (!t.error->code.empty()) text += " [" + d.provider_code + "]";
       if (!t.error->message.empty()) text += ": " + d.provider_message;
     }
-    return error(code, text, std::move(d));
+    d.task_id = scrub(std::move(d.task_id));
+    return error(code, scrub(std::move(text)), std::move(d));
   }
 
   asio::awaitable<void> on_deadline(const std::string& id, const wait_options& o, const std::optional<task>& last) {
@@ -738,7 +776,7 @@ class client {
         text += "; remote cancel failed: " + std::string(e.what());
       }
     }
-    throw error(errc::deadline_exceeded, redact(text, api_key_), details_for(id));
+    throw error(errc::deadline_exceeded, scrub(std::move(text)), details_for(id));
   }
 
   asio::awaitable<download_result> download_url(std::string url, std::filesystem::path target, download_options o) {
