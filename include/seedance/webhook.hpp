@@ -122,8 +122,13 @@ class webhook_listener {
       seen_order_.pop_front();
     }
     ++stats_.accepted;
-    ++notified_[t.id];
-    if (notified_.size() > options_.remembered_notifications) notified_.erase(notified_.begin());
+    const auto [entry, first_of_task] = notified_.try_emplace(t.id, 0);
+    ++entry->second;
+    if (first_of_task) notified_order_.push_back(t.id);
+    while (notified_order_.size() > options_.remembered_notifications) {  // forget the oldest task first
+      notified_.erase(notified_order_.front());
+      notified_order_.pop_front();
+    }
     for (auto* s : subscribers_[t.id]) s->wake();
     if (on_notification_) on_notification_(t);
     return t;
@@ -274,7 +279,8 @@ class webhook_listener {
   std::function<void(const task&)> on_notification_{};
   std::set<dedup_key> seen_;
   std::deque<dedup_key> seen_order_;
-  std::map<std::string, std::size_t> notified_;
+  std::map<std::string, std::size_t> notified_;  // callbacks per task, for subscriptions made after them
+  std::deque<std::string> notified_order_;       // the tasks of notified_, oldest first
   std::map<std::string, std::set<subscription*>> subscribers_;
   webhook_stats stats_;
 };
