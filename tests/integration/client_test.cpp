@@ -11,9 +11,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,9 +38,18 @@ void pump(asio::io_context& io, Pred done) {
 /// Runs `a` on `io` until it completes (pooled connections keep io busy, so run() alone would not return).
 template <class T>
 T run(asio::io_context& io, asio::awaitable<T> a) {
-  auto fut = asio::co_spawn(io, std::move(a), asio::use_future);
-  pump(io, [&] { return fut.wait_for(0s) == std::future_status::ready; });
-  return fut.get();
+  // Completed on this thread (not through asio::use_future's system-executor thread, which TSan cannot follow).
+  std::exception_ptr failure;
+  std::optional<T> result;
+  bool done = false;
+  asio::co_spawn(io, std::move(a), [&](std::exception_ptr e, T value) {
+    failure = e;
+    if (!e) result.emplace(std::move(value));
+    done = true;
+  });
+  pump(io, [&] { return done; });
+  if (failure) std::rethrow_exception(failure);
+  return std::move(*result);
 }
 
 st::simulator_options fast_sim() {

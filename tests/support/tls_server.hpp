@@ -30,6 +30,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <future>
 #include <memory>
@@ -44,6 +45,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -52,10 +54,22 @@ namespace seedance::testing {
 /// Runs `task` on `io` (restarting it first) until the coroutine ends; returns its value or rethrows.
 template <class T>
 T run_blocking(asio::io_context& io, asio::awaitable<T> task) {
-  auto future = asio::co_spawn(io, std::move(task), asio::use_future);
+  // The result is handed over on this thread: asio::use_future completes on a system-executor thread, and
+  // sanitizers (TSan) cannot see libstdc++'s exception_ptr reference counting across that hand-over.
+  std::exception_ptr failure;
+  std::optional<std::conditional_t<std::is_void_v<T>, char, T>> result;
+  if constexpr (std::is_void_v<T>) {
+    asio::co_spawn(io, std::move(task), [&](std::exception_ptr e) { failure = e; });
+  } else {
+    asio::co_spawn(io, std::move(task), [&](std::exception_ptr e, T value) {
+      failure = e;
+      if (!e) result.emplace(std::move(value));
+    });
+  }
   io.restart();
   io.run();
-  return future.get();
+  if (failure) std::rethrow_exception(failure);
+  if constexpr (!std::is_void_v<T>) return std::move(*result);
 }
 
 /// Polls `condition` every 5 ms until it holds or `timeout` passes; returns its last value.
