@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -162,9 +163,14 @@ void send_over_http(std::string_view wire) {
     if (ec) break;
   }
   FUZZ_CHECK(ec);  // the listener closes after one answer
+  const std::string ended = ec.message();
   reset();
   const std::string_view head(answer);
-  FUZZ_CHECK(head.substr(0, 9) == "HTTP/1.1 ");
+  if (head.substr(0, 9) != "HTTP/1.1 ") {
+    std::fprintf(stderr, "fuzz_webhook: no HTTP answer to %zu bytes: %zu bytes back, then %s\n", wire.size(),
+                 answer.size(), ended.c_str());
+    std::abort();
+  }
   const std::string_view status = head.substr(9, 3);
   FUZZ_CHECK(status == "200" || status == "400" || status == "404" || status == "413");
 }
