@@ -129,7 +129,9 @@ class webhook_listener {
       notified_.erase(notified_order_.front());
       notified_order_.pop_front();
     }
-    for (auto* s : subscribers_[t.id]) s->wake();
+    // find(), not operator[]: an entry made for every task nobody waits on would never be erased.
+    if (const auto it = subscribers_.find(t.id); it != subscribers_.end())
+      for (auto* s : it->second) s->wake();
     if (on_notification_) on_notification_(t);
     return t;
   }
