@@ -1,21 +1,31 @@
 # Compile-check script for the compile-fail tests, run as
-#   cmake -DCOMPILER=<c++> -DFLAGS_FILE=<response file> -DSOURCE=<file> -DEXPECT=fail|pass
-#         -P seedance_compile_check.cmake
+#   cmake -DSOURCE=<file> -DEXPECT=fail|pass -DFLAGS_FILE=<generated flags> -P seedance_compile_check.cmake
 #
 # EXPECT=fail: the source must NOT compile, and the compiler output must contain the text that follows
 #              "// expect-error: " on the source's first line (so it fails for the intended reason).
 # EXPECT=pass: the source must compile cleanly with -Wall -Wextra -Wpedantic -Werror.
-# FLAGS_FILE is the response file tests/CMakeLists.txt writes: C++20, seedance's include directories and
-# definitions (those of Asio and Boost included), the tests directory.
+# FLAGS_FILE (written by tests/CMakeLists.txt) sets SEEDANCE_CHECK_COMPILER, SEEDANCE_CHECK_STD_FLAG,
+# SEEDANCE_CHECK_INCLUDE_DIRS, SEEDANCE_CHECK_IMPLICIT_INCLUDE_DIRS and SEEDANCE_CHECK_DEFINITIONS.
 cmake_minimum_required(VERSION 3.25)
 
-foreach(var COMPILER FLAGS_FILE SOURCE EXPECT)
+foreach(var SOURCE EXPECT FLAGS_FILE)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "seedance_compile_check.cmake: -D${var}=... is required")
   endif()
 endforeach()
+include("${FLAGS_FILE}")
 
-set(args "@${FLAGS_FILE}" -fsyntax-only -fdiagnostics-color=never)
+set(args ${SEEDANCE_CHECK_STD_FLAG} -fsyntax-only -fdiagnostics-color=never)
+# The compiler's own directories stay implicit: -I/usr/include would change the search order of system headers.
+list(REMOVE_DUPLICATES SEEDANCE_CHECK_INCLUDE_DIRS)
+foreach(dir IN LISTS SEEDANCE_CHECK_INCLUDE_DIRS)
+  if(NOT dir IN_LIST SEEDANCE_CHECK_IMPLICIT_INCLUDE_DIRS)
+    list(APPEND args "-I${dir}")
+  endif()
+endforeach()
+foreach(definition IN LISTS SEEDANCE_CHECK_DEFINITIONS)
+  list(APPEND args "-D${definition}")
+endforeach()
 
 if(EXPECT STREQUAL "fail")
   file(STRINGS "${SOURCE}" first_line LIMIT_COUNT 1)
@@ -31,7 +41,7 @@ endif()
 
 # LC_ALL=C keeps the diagnostics in plain ASCII quotes, so expectations match on every machine.
 execute_process(
-  COMMAND "${CMAKE_COMMAND}" -E env LC_ALL=C "${COMPILER}" ${args} "${SOURCE}"
+  COMMAND "${CMAKE_COMMAND}" -E env LC_ALL=C "${SEEDANCE_CHECK_COMPILER}" ${args} "${SOURCE}"
   RESULT_VARIABLE result
   OUTPUT_VARIABLE output
   ERROR_VARIABLE output)
