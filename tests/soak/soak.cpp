@@ -9,7 +9,9 @@
 //   options: --window N (jobs active at once, 48), --max-in-flight N (per client, 6), --fault-rate F (0.10),
 //            --seed N, --out DIR (where downloads go; default a fresh directory under the system temp dir)
 //   environment, for investigations: SEEDANCE_SOAK_ONLY=0..3 sends every job to one provider (kinovi, aihubmax,
-//   seedance2ink, ark); SEEDANCE_SOAK_TRACE=<provider name> prints that client's log lines to stderr.
+//   seedance2ink, ark); SEEDANCE_SOAK_TRACE=<provider name> prints that client's log lines to stderr;
+//   SEEDANCE_SOAK_EXIT_WITH_CLIENTS_ALIVE=1 exits after the summary without destroying the clients (for heap
+//   profilers: what they still hold shows as leaked).
 //
 // The simulator runs in a child process, so the memory this process measures is the library's and the
 // driver's, not the simulator's growing task store and request log. At the end the child reports what it saw
@@ -38,6 +40,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -448,6 +451,15 @@ std::uint64_t resident_bytes() {
   return resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
 }
 
+/// Heap bytes in use (glibc's count; 0 elsewhere or under a sanitizer's allocator).
+std::uint64_t heap_bytes() {
+#if defined(__GLIBC__)
+  return ::mallinfo2().uordblks;
+#else
+  return 0;
+#endif
+}
+
 double mib(std::uint64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0); }
 
 /// Jobs in each stage right now (for the checkpoint lines).
@@ -475,23 +487,27 @@ constexpr int outcome_success = 0;
 constexpr int outcome_unexpected = -1;  // anything but a seedance::error: a soak failure
 constexpr int outcome_bad_file = -2;    // "success" with a file that is not the complete MP4: a soak failure
 
+/// What one job ended with. Kept small: the soak keeps one per job.
 struct job_record {
-  std::uint64_t job = 0;
   std::uint64_t task_hash = 0;  ///< std::hash of the task id the client reported (0: none)
-  int outcome = outcome_success;
+  std::uint32_t job = 0;
+  std::int16_t outcome = outcome_success;
   provider_id provider = provider_id::kinovi;
-  bool late = false;                ///< waited past the output URL's lifetime before downloading
-  bool listener = false;            ///< waited on webhooks instead of polling
-  bool file_after_failure = false;  ///< a file existed at the final path after the job failed
+  std::uint8_t late : 1 = 0;                ///< waited past the output URL's lifetime before downloading
+  std::uint8_t listener : 1 = 0;            ///< waited on webhooks instead of polling
+  std::uint8_t file_after_failure : 1 = 0;  ///< a file existed at the final path after the job failed
 };
 
 /// Launches jobs (at most `window` active), collects their records.
 class driver {
  public:
   driver(const soak_options& o, std::function<void(std::uint64_t)> spawn)
-      : options_(o), spawn_(std::move(spawn)), end_(clock_type::now() + o.duration) {
-    records_.reserve(o.duration.count() > 0 ? 400'000 : o.jobs);
-  }
+      : options_(o),
+        spawn_(std::move(spawn)),
+        end_(clock_type::now() + o.duration),
+        // Every record's memory is allocated and touched now, so the soak's own bookkeeping does not show as
+        // growth in the resident-memory checks (a time-bound run stops launching when it is full).
+        records_(o.duration.count() > 0 ? static_cast<std::size_t>(o.duration.count()) * 250 : o.jobs) {}
 
   void start() {
     for (std::size_t i = 0; i < options_.window; ++i) launch_next();
@@ -499,19 +515,16 @@ class driver {
 
   /// Called by each job when it ends (on its provider's strand).
   void finish(job_record record) {
-    {
-      std::lock_guard lock(mutex_);
-      records_.push_back(record);
-    }
+    records_[stored_++] = record;
     ++finished_;
     launch_next();
   }
 
   bool done() const { return exhausted_ && finished_ == launched_; }
   std::uint64_t finished() const { return finished_; }
+  /// The records (call once every job has finished).
   std::vector<job_record> records() const {
-    std::lock_guard lock(mutex_);
-    return records_;
+    return std::vector<job_record>(records_.begin(), records_.begin() + static_cast<std::ptrdiff_t>(stored_.load()));
   }
 
  private:
@@ -519,7 +532,7 @@ class driver {
     if (exhausted_) return;
     const bool time_bound = options_.duration.count() > 0;
     const std::uint64_t job = next_++;
-    if ((time_bound && clock_type::now() >= end_) || (!time_bound && job >= options_.jobs)) {
+    if ((time_bound && clock_type::now() >= end_) || job >= records_.size()) {
       exhausted_ = true;
       return;
     }
@@ -530,9 +543,8 @@ class driver {
   soak_options options_;
   std::function<void(std::uint64_t)> spawn_;
   clock_type::time_point end_;
-  std::atomic<std::uint64_t> next_{0}, launched_{0}, finished_{0};
+  std::atomic<std::uint64_t> next_{0}, launched_{0}, finished_{0}, stored_{0};
   std::atomic<bool> exhausted_{false};
-  mutable std::mutex mutex_;
   std::vector<job_record> records_;
 };
 
@@ -652,7 +664,7 @@ bool file_is_sample(const std::filesystem::path& path) {
 template <class P>
 asio::awaitable<void> run_job(lane<P>& l, driver& d, const soak_options& o, std::uint64_t job) {
   job_record record;
-  record.job = job;
+  record.job = static_cast<std::uint32_t>(job);
   record.provider = P::id;
   const job_plan plan = plan_job(job, o.seed, l.callback_base);
   record.late = plan.late;
@@ -693,11 +705,12 @@ asio::awaitable<void> run_job(lane<P>& l, driver& d, const soak_options& o, std:
       result = co_await l.client.download_task(task_id, target);
     }
     const bool complete = result.bytes == st::sample_mp4().size() && file_is_sample(target);
-    record.outcome = complete ? outcome_success : outcome_bad_file;
+    record.outcome = static_cast<std::int16_t>(complete ? outcome_success : outcome_bad_file);
     std::error_code ignored;
     std::filesystem::remove(target, ignored);
   } catch (const seedance::error& e) {
-    record.outcome = e.code().category() == seedance::error_category() ? e.code().value() : outcome_unexpected;
+    record.outcome = static_cast<std::int16_t>(e.code().category() == seedance::error_category() ? e.code().value()
+                                                                                                 : outcome_unexpected);
     if (std::string_view(e.what()).empty()) record.outcome = outcome_unexpected;
     if (!task_id.empty()) l.client.forget(task_id);  // the soak does not follow this task any further
     std::error_code ec;
@@ -724,6 +737,7 @@ struct checkpoint {
   double seconds = 0;
   std::uint64_t jobs = 0;
   std::uint64_t rss = 0;
+  std::uint64_t heap = 0;
 };
 
 int run_soak(const soak_options& o, int command_fd, int reply_fd) {
@@ -799,7 +813,7 @@ int run_soak(const soak_options& o, int command_fd, int reply_fd) {
       next_time_mark += 60s;
     else
       next_job_mark += std::max<std::uint64_t>(1, o.jobs / 10);
-    const checkpoint c{seconds_since_start(), finished, resident_bytes()};
+    const checkpoint c{seconds_since_start(), finished, resident_bytes(), heap_bytes()};
     checkpoints.push_back(c);
     const bool warm = time_bound ? clock_type::now() >= started + 3min : finished >= o.jobs / 4;
     if (warm && !baseline) baseline = c;
@@ -820,13 +834,13 @@ int run_soak(const soak_options& o, int command_fd, int reply_fd) {
     std::printf("  checkpoint %6.1f s: active %d submitting, %d waiting, %d late, %d downloading\n", c.seconds,
                 jobs_in_stage[submitting].load(), jobs_in_stage[waiting].load(), jobs_in_stage[sleeping_late].load(),
                 jobs_in_stage[downloading].load() - jobs_in_stage[sleeping_late].load());
-    std::printf("  checkpoint %6.1f s: %llu jobs done, rss %.1f MiB%s\n", c.seconds,
-                static_cast<unsigned long long>(c.jobs), mib(c.rss),
+    std::printf("  checkpoint %6.1f s: %llu jobs done, rss %.1f MiB, heap in use %.1f MiB%s\n", c.seconds,
+                static_cast<unsigned long long>(c.jobs), mib(c.rss), mib(c.heap),
                 baseline && baseline->seconds == c.seconds ? " (baseline)" : "");
     std::fflush(stdout);
   }
   const bool finished_in_time = d->done();
-  const checkpoint end_point{seconds_since_start(), d->finished(), resident_bytes()};
+  const checkpoint end_point{seconds_since_start(), d->finished(), resident_bytes(), heap_bytes()};
   const double duration = end_point.seconds;
 
   // Ask the simulator process what it saw while the listeners still answer webhooks.
@@ -995,9 +1009,16 @@ int run_soak(const soak_options& o, int command_fd, int reply_fd) {
   std::printf("  files: %llu complete MP4s verified byte for byte; %zu partial, %zu stray left\n",
               static_cast<unsigned long long>(successes), partial.size(), stray.size());
   if (baseline)
-    std::printf("  resident memory: %.1f MiB after warm-up (%llu jobs), %.1f MiB at the end, bound %.1f MiB\n",
-                mib(baseline->rss), static_cast<unsigned long long>(baseline->jobs), mib(end_point.rss),
-                mib(rss_bound));
+    std::printf(
+        "  resident memory: %.1f MiB after warm-up (%llu jobs), %.1f MiB at the end, bound %.1f MiB; heap in "
+        "use %.1f MiB -> %.1f MiB\n",
+        mib(baseline->rss), static_cast<unsigned long long>(baseline->jobs), mib(end_point.rss), mib(rss_bound),
+        mib(baseline->heap), mib(end_point.heap));
+  if (std::getenv("SEEDANCE_SOAK_EXIT_WITH_CLIENTS_ALIVE") != nullptr) {
+    // For heap profilers: whatever the clients and listeners still hold shows as "leaked" at exit.
+    std::fflush(stdout);
+    std::exit(failures.empty() ? 0 : 1);
+  }
   if (failures.empty()) {
     std::printf("  result: PASS\n");
     return 0;
