@@ -15,6 +15,7 @@
 #include <seedance/webhook.hpp>
 
 #include <asio/connect.hpp>
+#include <asio/error.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/read.hpp>
@@ -145,7 +146,13 @@ void send_over_http(std::string_view wire) {
   asio::io_context io;
   asio::ip::tcp::socket socket(io);
   std::error_code ec;
-  socket.connect(server.endpoint, ec);
+  // libFuzzer's timeout alarm interrupts blocking calls now and then: those are tried again (boundedly).
+  constexpr int max_tries = 1000;
+  for (int tries = 0; tries < max_tries; ++tries) {
+    if (socket.is_open()) socket.close(ec);
+    socket.connect(server.endpoint, ec);
+    if (ec != asio::error::interrupted) break;
+  }
   FUZZ_CHECK(!ec);
   // Closing with a reset leaves no TIME_WAIT behind on either side (the fuzzer opens many connections); the
   // listener closes first, so it must not be half-closed from here either.
@@ -153,14 +160,19 @@ void send_over_http(std::string_view wire) {
     socket.set_option(asio::socket_base::linger(true, 0), ec);
     socket.close(ec);
   };
-  asio::write(socket, asio::buffer(wire.data(), wire.size()), ec);  // may fail: the listener refused early
-  if (!listener_will_answer(wire)) return reset();                  // it would wait for more bytes
+  std::string_view unsent = wire;
+  for (int tries = 0; tries < max_tries && !unsent.empty(); ++tries) {
+    const std::size_t n = socket.write_some(asio::buffer(unsent.data(), unsent.size()), ec);
+    unsent.remove_prefix(n);
+    if (ec && ec != asio::error::interrupted) break;  // may fail: the listener refused early
+  }
+  if (!listener_will_answer(wire)) return reset();  // it would wait for more bytes
   std::string answer;
   std::array<char, 4096> buffer{};
-  for (int reads = 0; reads < 1000; ++reads) {
+  for (int reads = 0; reads < max_tries; ++reads) {
     const std::size_t n = socket.read_some(asio::buffer(buffer), ec);
     answer.append(buffer.data(), n);
-    if (ec) break;
+    if (ec && ec != asio::error::interrupted) break;
   }
   FUZZ_CHECK(ec);  // the listener closes after one answer
   const std::string ended = ec.message();
