@@ -589,6 +589,16 @@ class client {
   }
 
   // ---- operations --------------------------------------------------------------------------------------
+  // Gives the limiter slot back unless the task took it over. Not local to submit_request(): GCC 12 cannot
+  // mangle a class local to a coroutine when the header is precompiled.
+  struct limiter_slot_guard {
+    client* self;
+    bool* owned;
+    ~limiter_slot_guard() {
+      if (*owned) self->limiter_.release();
+    }
+  };
+
   asio::awaitable<task> submit_request(request r) {
     check(current_provider_id(), r, provider_validate_options());  // throws invalid_request; nothing sent
     http::request http_req = provider_encode_create(r);            // may throw invalid_request
@@ -596,13 +606,7 @@ class client {
 
     co_await limiter_.acquire();
     bool slot_owned = true;
-    struct slot_guard {
-      client* self;
-      bool* owned;
-      ~slot_guard() {
-        if (*owned) self->limiter_.release();
-      }
-    } guard{this, &slot_owned};
+    limiter_slot_guard guard{this, &slot_owned};
 
     auto deadline = clock::now() + options_.transport.timeouts.request * 4 + options_.retry.max_retry_after * 2;
     http::response resp = co_await exchange(operation_kind::create, std::move(http_req), {}, deadline);

@@ -441,7 +441,14 @@ TEST(Secrets, NoEnvironmentVariableTurnsVerificationOff) {
     fx::process_options o;
     o.args = {std::filesystem::read_symlink("/proc/self/exe").string(), "--gtest_filter=SecretsChild.*"};
     o.set_env = std::move(env);
-    o.unset_env = {"HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"};
+    // The child runs one test of its own, whatever shard of the suite this process runs.
+    o.unset_env = {"HTTPS_PROXY",
+                   "https_proxy",
+                   "ALL_PROXY",
+                   "all_proxy",
+                   "GTEST_TOTAL_SHARDS",
+                   "GTEST_SHARD_INDEX",
+                   "GTEST_SHARD_STATUS_FILE"};
     o.output_dir = dir;
     o.timeout = 60s;
     const auto result = fx::run_process(o);

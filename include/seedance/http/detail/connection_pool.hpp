@@ -172,20 +172,7 @@ class connection_pool {
 
     waiter self(executor_);
     slot.waiters.push_back(&self);
-    struct queue_guard {
-      connection_pool* pool;
-      const std::string& origin;
-      waiter& self;
-      ~queue_guard() {
-        if (!self.granted) {
-          auto& waiters = pool->origins_[origin].waiters;
-          std::erase(waiters, &self);
-        } else if (!self.consumed) {
-          // Granted but the request ended (cancelled) before using it: pass the slot on.
-          pool->release(origin, std::move(self.connection), self.connection != nullptr);
-        }
-      }
-    } guard{this, origin, self};
+    queue_guard guard{this, origin, self};
 
     watchdog.watch(self.timer);
     std::error_code ec;
@@ -243,6 +230,23 @@ class connection_pool {
     bool granted = false;
     bool consumed = false;
     std::unique_ptr<pooled_connection> connection;
+  };
+
+  // Leaves the queue (or passes a granted slot on) however the wait in acquire() ends. A class of its own rather
+  // than a local one: GCC 12 cannot mangle a class local to a coroutine when the header is precompiled.
+  struct queue_guard {
+    connection_pool* pool;
+    const std::string& origin;
+    waiter& self;
+    ~queue_guard() {
+      if (!self.granted) {
+        auto& waiters = pool->origins_[origin].waiters;
+        std::erase(waiters, &self);
+      } else if (!self.consumed) {
+        // Granted but the request ended (cancelled) before using it: pass the slot on.
+        pool->release(origin, std::move(self.connection), self.connection != nullptr);
+      }
+    }
   };
 
   struct origin_slot {
