@@ -29,6 +29,9 @@ class concurrency_limiter {
   /// Waits until a slot is free and takes it. Waiters are served in arrival order.
   /// Cancellation: a cancelled wait leaves the queue and throws system_error(operation_aborted); no slot is
   /// taken.
+  // Deferred: a template only so that a translation unit that never calls it does not compile it (GCC 12 emits
+  // every inline coroutine it parses, with the Asio operations it awaits).
+  template <class Deferred = void>
   asio::awaitable<void> acquire() {
     if (waiters_.empty() && has_room()) {
       ++in_use_;

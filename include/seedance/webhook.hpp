@@ -78,12 +78,15 @@ class webhook_listener {
 
   /// Binds `endpoint` (port 0: the OS picks) and starts accepting. Throws std::system_error when the
   /// address cannot be bound.
+  // Deferred: a template only so that a translation unit that never calls it does not compile it (GCC 12 emits
+  // every inline coroutine it parses, with the Asio operations it awaits).
+  template <class Deferred = void>
   void start(const asio::ip::tcp::endpoint& endpoint) {
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
     acceptor_.bind(endpoint);
     acceptor_.listen();
-    asio::co_spawn(executor_, accept_loop(alive_), asio::detached);
+    asio::co_spawn(executor_, accept_loop<Deferred>(alive_), asio::detached);
   }
 
   /// Stops accepting; open connections finish their current request. Idempotent.
@@ -157,6 +160,7 @@ class webhook_listener {
 
     /// Waits until a callback for the task arrives or `timeout` passes. Returns true when woken by a
     /// callback. Cancellation: throws system_error(operation_aborted).
+    template <class Deferred = void>
     asio::awaitable<bool> wait_for(std::chrono::milliseconds timeout) {
       if (pending_ > 0) {
         pending_ = 0;
@@ -195,6 +199,7 @@ class webhook_listener {
   const webhook_stats& stats() const noexcept { return stats_; }
 
  private:
+  template <class Deferred = void>
   asio::awaitable<void> accept_loop(std::shared_ptr<bool> alive) {
     while (*alive) {
       asio::ip::tcp::socket socket(executor_);
@@ -207,6 +212,7 @@ class webhook_listener {
     }
   }
 
+  template <class Deferred = void>
   asio::awaitable<void> serve(asio::ip::tcp::socket socket, std::shared_ptr<bool> alive) {
     http::parser_limits limits;
     limits.max_body_bytes = options_.max_body_bytes;

@@ -163,7 +163,10 @@ inline std::chrono::steady_clock::time_point deadline_after(std::chrono::millise
 
 /// Throws system_error(operation_aborted) when the awaiting coroutine was cancelled (for operations that
 /// do not observe per-operation cancellation themselves, such as name resolution).
-inline asio::awaitable<void> throw_if_cancelled() {
+// Deferred: a template only so that a translation unit that never calls it does not compile it (GCC 12 emits
+// every inline coroutine it parses, with the Asio operations it awaits).
+template <class Deferred = void>
+asio::awaitable<void> throw_if_cancelled() {
   const auto state = co_await asio::this_coro::cancellation_state;
   if (state.cancelled() != asio::cancellation_type::none) throw std::system_error(asio::error::operation_aborted);
 }
@@ -230,6 +233,7 @@ class transport {
   /// Cancellation: per-operation cancellation (bind_cancellation_slot, awaitable operators) closes the
   /// connection and throws std::system_error(asio::error::operation_aborted); the connection is never
   /// pooled again. Thread safety: see the class.
+  template <class Deferred = void>
   asio::awaitable<response> send(std::string_view url, request req, send_options opts = {}) {
     return send_to_url(detail::parse_https_url(url), std::move(req), std::move(opts));
   }
@@ -249,6 +253,7 @@ class transport {
 
  private:
   /// send() after the URL was parsed: follows redirects within one watchdog (one request deadline).
+  template <class Deferred = void>
   asio::awaitable<response> send_to_url(detail::https_target current, request req, send_options opts) {
     detail::request_watchdog watchdog(executor_, detail::deadline_after(options_.timeouts.request),
                                       options_.timeouts.idle_read);
@@ -318,6 +323,7 @@ class transport {
   }
 
   /// Sends one request to one origin (no redirects), replaying once after a stale pooled connection.
+  template <class Deferred = void>
   asio::awaitable<response> send_to_origin(const detail::https_target& target, const request& original,
                                            const send_options& opts, detail::request_watchdog& watchdog) {
     request req = original;
@@ -403,6 +409,7 @@ class transport {
 
   /// Opens a TCP connection (directly or through the proxy) and completes the TLS handshake, attaching the
   /// connection to `lease`. Errors are thrown with retry_safe = true (nothing was sent).
+  template <class Deferred = void>
   asio::awaitable<void> open_connection(detail::connection_lease& lease, const detail::https_target& target,
                                         detail::request_watchdog& watchdog, const std::string& what) {
     auto connection = std::make_unique<detail::pooled_connection>(executor_, tls_context_);
@@ -459,6 +466,7 @@ class transport {
   }
 
   /// Asks the proxy for a tunnel to the origin (CONNECT host:port) and checks its answer.
+  template <class Deferred = void>
   asio::awaitable<void> open_tunnel(asio::ip::tcp::socket& socket, const detail::https_target& target,
                                     const proxy_endpoint& proxy, detail::request_watchdog& watchdog,
                                     const std::string& what) {
@@ -513,6 +521,7 @@ class transport {
 
   /// Writes one request and reads its response on `connection`. Failures are returned, not thrown, so the
   /// caller can decide about replays.
+  template <class Deferred = void>
   asio::awaitable<detail::exchange_result> exchange(detail::pooled_connection& connection, const std::string& wire,
                                                     method request_method, const send_options& opts,
                                                     detail::request_watchdog& watchdog) {

@@ -153,6 +153,9 @@ class connection_pool {
   /// way), else the right to open one. At the cap, waits (asynchronously, first come first served) until a slot is
   /// given back. Errors: system_error(operation_aborted) when cancelled or when the watchdog cancels the wait (the
   /// caller asks the watchdog which). Cancellation: per-operation cancellation of the wait is supported.
+  // Deferred: a template only so that a translation unit that never calls it does not compile it (GCC 12 emits
+  // every inline coroutine it parses, with the Asio operations it awaits).
+  template <class Deferred = void>
   asio::awaitable<connection_lease> acquire(const std::string& origin, request_watchdog& watchdog) {
     auto& slot = origins_[origin];
     expire_idle(slot);
