@@ -74,14 +74,18 @@ struct request {
   boost::json::object extra{};                          ///< merged into the provider's body last (escape hatch)
 };
 
-/// The mode a request runs in: `mode` when set; otherwise reference when any video or audio is given or
-/// more than two images, first_last_frame for two images, first_frame for one, text for none.
-inline generation_mode deduce_mode(const request& r) noexcept {
-  if (r.mode) return *r.mode;
-  if (!r.videos.empty() || !r.audios.empty() || r.images.size() > 2) return generation_mode::reference;
-  if (r.images.size() == 2) return generation_mode::first_last_frame;
-  if (r.images.size() == 1) return generation_mode::first_frame;
+/// The mode media alone imply: reference when any video or audio is given or more than two images,
+/// first_last_frame for two images, first_frame for one, text for none. The one place modes are deduced.
+constexpr generation_mode mode_from_media(std::size_t images, std::size_t videos, std::size_t audios) noexcept {
+  if (videos != 0 || audios != 0 || images > 2) return generation_mode::reference;
+  if (images == 2) return generation_mode::first_last_frame;
+  if (images == 1) return generation_mode::first_frame;
   return generation_mode::text;
+}
+
+/// The mode a request runs in: `mode` when set, otherwise the one its media imply (mode_from_media).
+inline generation_mode deduce_mode(const request& r) noexcept {
+  return r.mode ? *r.mode : mode_from_media(r.images.size(), r.videos.size(), r.audios.size());
 }
 
 // ------------------------------------------------------------------------------------------------------------
@@ -106,7 +110,7 @@ class checked_model {
   /// Accepts a constant model P offers; any other value does not compile, and the diagnostic names the models
   /// P offers (e.g. "Kinovi offers only seedance-2.0 and seedance-2.0-fast").
   consteval checked_model(seedance::model m) : value_(m) {
-    if (!capabilities_for(P).offers_model(m)) detail::model_sentence(P, true);
+    if (!capabilities_for(P).offers_model(m)) provider_rules<P>::model(true);
   }
   /// The model. Never throws.
   constexpr seedance::model value() const noexcept { return value_; }
@@ -136,15 +140,15 @@ class checked_option {
   consteval checked_option(T v) : value_(v), set_(true) {
     constexpr const capability_table& caps = capabilities_for(P);
     if constexpr (std::is_same_v<T, aspect_ratio>) {
-      if (!caps.offers_ratio(v)) detail::ratio_sentence(P, true);
+      if (!caps.offers_ratio(v)) provider_rules<P>::ratio(true);
     } else if constexpr (std::is_same_v<T, seedance::resolution>) {
-      if (!caps.offers_resolution(v)) detail::resolution_sentence(P, true);
+      if (!caps.offers_resolution(v)) provider_rules<P>::resolution(true);
     } else {
       static_assert(std::is_same_v<T, seedance::duration>, "checked_option holds a ratio, resolution or duration");
       if (v == auto_duration) {
-        if (!caps.offers_auto_duration()) detail::auto_duration_sentence(P, true);
+        if (!caps.offers_auto_duration()) provider_rules<P>::auto_duration(true);
       } else if (!caps.duration_ok(v)) {
-        detail::duration_sentence(P, true);
+        provider_rules<P>::duration(true);
       }
     }
   }
@@ -265,12 +269,17 @@ struct request_for {
 // ------------------------------------------------------------------------------------------------------------
 // Run-time validation.
 
-/// Choices that change which rules apply.
+/// The earlier spelling of the options of validate() and check(), kept for existing callers: it converts to
+/// provider_options (`kinovi_legacy_schema = true` is `provider_options{.kinovi_schema = kinovi_schema::legacy}`).
 struct validate_options {
-  /// Kinovi only: check against the legacy request schema instead of the current one. Legacy differences: the
-  /// prompt limit is 4000 code points and optional for first-frame / first-last-frame; 4K exists only as
-  /// `upscale_4k` (no native `resolution::p4k`); there is no seed, generate_audio or high_bitrate.
+  /// Kinovi only: check against the legacy request schema (see kinovi_legacy_capabilities).
   bool kinovi_legacy_schema = false;
+  /// The same choice as provider_options. Never throws.
+  constexpr operator provider_options() const noexcept {  // NOLINT(google-explicit-constructor): compatibility
+    provider_options o;
+    if (kinovi_legacy_schema) o.kinovi_schema = kinovi_schema::legacy;
+    return o;
+  }
 };
 
 namespace detail {
@@ -455,17 +464,13 @@ inline void check_media(const capability_table& caps, std::string_view kind, std
   if (u.encoded_host().empty()) return out.add(std::move(field), "a media URL must name a host", shown_url(value));
   if (u.has_userinfo())
     return out.add(std::move(field), "a media URL must not carry user:password@ credentials", "[userinfo removed]");
-  if (caps.id == provider_id::seedance2ink) {
-    if (!https) return out.add(std::move(field), "seedance2.ink accepts only https media URLs", shown_url(value));
-    if (!has_extension_of_kind(u, kind)) {
-      const char* rule = kind == "images"   ? "seedance2.ink tells media apart by extension: an image URL must end in "
-                                              ".jpg, .jpeg, .png, .webp, .gif or .bmp"
-                         : kind == "videos" ? "seedance2.ink tells media apart by extension: a video URL must end in "
-                                              ".mp4, .mov or .m4v"
-                                            : "seedance2.ink tells media apart by extension: an audio URL must end in "
-                                              ".mp3 or .wav";
-      out.add(std::move(field), rule, shown_url(value));
-    }
+  if (caps.media_files.https_only && !https)
+    return out.add(std::move(field), name + " accepts only https media URLs", shown_url(value));
+  if (caps.media_files.kind_from_extension && !has_extension_of_kind(u, kind)) {
+    const char* what = kind == "images"   ? ": an image URL must end in .jpg, .jpeg, .png, .webp, .gif or .bmp"
+                       : kind == "videos" ? ": a video URL must end in .mp4, .mov or .m4v"
+                                          : ": an audio URL must end in .mp3 or .wav";
+    out.add(std::move(field), name + " tells media apart by extension" + what, shown_url(value));
   }
 }
 
@@ -522,10 +527,9 @@ inline std::string feature_rule(const capability_table& caps, feature f) {
 /// generate_audio=false, callback URL (https; http only for loopback hosts), upscale_4k, high_bitrate, metadata
 /// and the Ark task options only where supported; expires_after within 3600..259200 s; `extra` keys non-empty.
 /// `extra` may override any body field on purpose (it is the escape hatch); its contents are not checked.
-inline std::vector<problem> validate(provider_id p, const request& r, const validate_options& options = {}) {
-  const capability_table& caps = capabilities_for(p);
+inline std::vector<problem> validate(provider_id p, const request& r, const provider_options& options = {}) {
+  const capability_table& caps = capabilities_for(p, options);
   const std::string name(caps.display_name);
-  const bool legacy = p == provider_id::kinovi && options.kinovi_legacy_schema;
   const generation_mode mode = deduce_mode(r);
   detail::problem_collector out;
 
@@ -545,14 +549,11 @@ inline std::vector<problem> validate(provider_id p, const request& r, const vali
   if (utf8.bad_offset) {
     out.add("prompt", "must be valid UTF-8; the byte at offset " + std::to_string(*utf8.bad_offset) + " is not",
             "byte offset " + std::to_string(*utf8.bad_offset));
-  } else if (const std::size_t limit = caps.prompt_limit(legacy); limit != 0 && utf8.code_points > limit) {
-    out.add("prompt",
-            name + " accepts at most " + std::to_string(limit) + " Unicode code points" +
-                (legacy ? " with the legacy schema" : ""),
+  } else if (const std::size_t limit = caps.max_prompt_code_points; limit != 0 && utf8.code_points > limit) {
+    out.add("prompt", name + " accepts at most " + std::to_string(limit) + " Unicode code points",
             std::to_string(utf8.code_points) + " code points");
   }
-  const bool frame_mode = mode == generation_mode::first_frame || mode == generation_mode::first_last_frame;
-  if (r.prompt.empty() && caps.requires_prompt(mode) && !(legacy && frame_mode))
+  if (r.prompt.empty() && caps.requires_prompt(mode))
     out.add("prompt", name + " requires a prompt in " + std::string(to_string(mode)) + " mode", "");
   detail::check_prompt_tags(r, out);
 
@@ -591,12 +592,13 @@ inline std::vector<problem> validate(provider_id p, const request& r, const vali
       break;
     case generation_mode::reference:
       if (total == 0) out.add("mode", "reference mode needs at least one image or video", "reference");
-      if (p == provider_id::seedance2ink && r.mode && no_frames_media && r.images.size() <= 2 && !r.images.empty())
-        out.add("mode",
-                "seedance2.ink infers the mode from the media: reference mode needs a video, an audio clip or more "
-                "than two images",
-                "reference");
       break;
+  }
+  if (caps.infers_mode_from_media && r.mode) {
+    if (const auto inferred = mode_from_media(r.images.size(), r.videos.size(), r.audios.size()); inferred != *r.mode)
+      out.add("mode",
+              name + " infers the mode from the media; these media would run as " + std::string(to_string(inferred)),
+              std::string(to_string(*r.mode)));
   }
   if (!r.audios.empty() && r.images.empty() && r.videos.empty())
     out.add("audios", "audio cannot be the only reference; add an image or a video", std::to_string(r.audios.size()));
@@ -607,9 +609,7 @@ inline std::vector<problem> validate(provider_id p, const request& r, const vali
     out.add("ratio", std::string(caps.ratio_rule), std::string(to_string(*r.ratio)));
   if (r.resolution) {
     const seedance::resolution res = *r.resolution;
-    if (legacy && res == resolution::p4k)
-      out.add("resolution", "the Kinovi legacy schema has no native 4k; set upscale_4k instead", "4k");
-    else if (per_model && !mc.resolutions.contains(res))
+    if (per_model && !mc.resolutions.contains(res))
       out.add("resolution", std::string(mc.resolution_rule), std::string(to_string(res)));
     else if (!per_model && !caps.offers_resolution(res))
       out.add("resolution", std::string(caps.resolution_rule), std::string(to_string(res)));
@@ -631,29 +631,16 @@ inline std::vector<problem> validate(provider_id p, const request& r, const vali
       out.add("seed", "must be -1 (random) or 0..4294967295", std::to_string(*r.seed));
     if (!caps.supports(feature::seed))
       out.add("seed", detail::feature_rule(caps, feature::seed), std::to_string(*r.seed));
-    else if (legacy)
-      out.add("seed", "the Kinovi legacy schema has no seed", std::to_string(*r.seed));
   }
   if (r.generate_audio == false) {
     if (!caps.supports(feature::audio_toggle))
       out.add("generate_audio", detail::feature_rule(caps, feature::audio_toggle), "false");
-    else if (legacy)
-      out.add("generate_audio", "the Kinovi legacy schema cannot turn generated audio off", "false");
   }
-  if (r.upscale_4k) {
-    if (!caps.supports(feature::upscale_4k))
-      out.add("upscale_4k", name + " does not support 4k upscaling; use resolution 4k where the model offers it",
-              "true");
-    else if (!legacy)
-      out.add("upscale_4k",
-              "4k upscaling needs the Kinovi legacy schema; the current schema offers native 4k as resolution 4k",
-              "true");
-  }
+  if (r.upscale_4k && !caps.supports(feature::upscale_4k))
+    out.add("upscale_4k", name + " does not support 4k upscaling; use resolution 4k where the model offers it", "true");
   if (r.high_bitrate) {
     if (!caps.supports(feature::high_bitrate))
       out.add("high_bitrate", detail::feature_rule(caps, feature::high_bitrate), "true");
-    else if (legacy)
-      out.add("high_bitrate", "the Kinovi legacy schema has no high bitrate mode", "true");
   }
   if (!r.callback_url.empty()) {
     if (!caps.supports(feature::webhook)) {
@@ -689,15 +676,23 @@ inline std::vector<problem> validate(provider_id p, const request& r, const vali
   return std::move(out).take();
 }
 
+/// validate() with the earlier options type (`{.kinovi_legacy_schema = true}`). A template so that a plain `{}`
+/// picks the provider_options overload. Throws only bad_alloc.
+template <class Options = validate_options>
+requires std::same_as<Options, validate_options>
+std::vector<problem> validate(provider_id p, const request& r, const Options& options) {
+  return validate(p, r, static_cast<provider_options>(options));
+}
+
 /// Same as `validate(Provider::id, r, options)`, for a provider type such as `seedance::kinovi`.
 template <class Provider>
-std::vector<problem> validate(const request& r, const validate_options& options = {}) {
+std::vector<problem> validate(const request& r, const provider_options& options = {}) {
   return validate(Provider::id, r, options);
 }
 
 /// Validates a compile-time checked request for its cross-field rules. Throws only bad_alloc.
 template <provider_id P>
-std::vector<problem> validate(const request_for<P>& r, const validate_options& options = {}) {
+std::vector<problem> validate(const request_for<P>& r, const provider_options& options = {}) {
   return validate(P, r.to_request(), options);
 }
 
@@ -723,7 +718,7 @@ inline std::string describe(const std::vector<problem>& problems) {
 /// Validates `r` for provider `p` and throws seedance::error(errc::invalid_request) when anything is wrong:
 /// details().problems holds every problem and what() lists them all (see describe()). Before any I/O;
 /// thread-safe.
-inline void check(provider_id p, const request& r, const validate_options& options = {}) {
+inline void check(provider_id p, const request& r, const provider_options& options = {}) {
   std::vector<problem> problems = validate(p, r, options);
   if (problems.empty()) return;
   std::string what = describe(problems);
@@ -732,15 +727,23 @@ inline void check(provider_id p, const request& r, const validate_options& optio
   throw error(errc::invalid_request, std::move(what), std::move(details));
 }
 
+/// check() with the earlier options type (`{.kinovi_legacy_schema = true}`). Throws seedance::error
+/// (errc::invalid_request). A template so that a plain `{}` picks the provider_options overload.
+template <class Options = validate_options>
+requires std::same_as<Options, validate_options>
+void check(provider_id p, const request& r, const Options& options) {
+  check(p, r, static_cast<provider_options>(options));
+}
+
 /// Same as `check(Provider::id, r, options)`. Throws seedance::error(errc::invalid_request).
 template <class Provider>
-void check(const request& r, const validate_options& options = {}) {
+void check(const request& r, const provider_options& options = {}) {
   check(Provider::id, r, options);
 }
 
 /// Checks a compile-time checked request for its cross-field rules. Throws seedance::error(errc::invalid_request).
 template <provider_id P>
-void check(const request_for<P>& r, const validate_options& options = {}) {
+void check(const request_for<P>& r, const provider_options& options = {}) {
   check(P, r.to_request(), options);
 }
 

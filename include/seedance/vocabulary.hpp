@@ -6,6 +6,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -37,6 +38,14 @@ enum class generation_mode : std::uint8_t {
 /// Normalised task state across providers. `unknown` is a state string the library has not seen; it is
 /// never fatal: waiting goes on.
 enum class task_state : std::uint8_t { queued, running, succeeded, failed, cancelled, expired, unknown };
+
+/// The providers the library speaks to: the one list of them. A new provider is a value here plus its folder
+/// include/seedance/providers/<name>/ (README, "Adding a provider"); every table indexed by provider_id
+/// static_asserts that it has an entry for each value, so the compiler names what is still missing.
+enum class provider_id : std::uint8_t { kinovi, aihubmax, seedance2ink, ark };
+
+/// How many providers there are (the number of provider_id values).
+inline constexpr std::size_t provider_count = static_cast<std::size_t>(provider_id::ark) + 1;
 
 /// Output length. `auto_duration` (-1 s) lets the model choose where a provider allows it.
 using duration = std::chrono::seconds;
@@ -81,6 +90,12 @@ inline constexpr std::array<enum_name<generation_mode>, 4> mode_names{{
     {generation_mode::first_last_frame, "first-last-frame"},
     {generation_mode::reference, "reference"},
 }};
+inline constexpr std::array<enum_name<provider_id>, provider_count> provider_names{{
+    {provider_id::kinovi, "kinovi"},
+    {provider_id::aihubmax, "aihubmax"},
+    {provider_id::seedance2ink, "seedance2ink"},
+    {provider_id::ark, "ark"},
+}};
 inline constexpr std::array<enum_name<task_state>, 7> state_names{{
     {task_state::queued, "queued"},
     {task_state::running, "running"},
@@ -122,6 +137,19 @@ constexpr std::string_view to_string(aspect_ratio v) noexcept { return detail::n
 constexpr std::string_view to_string(resolution v) noexcept { return detail::name_of(detail::resolution_names, v); }
 constexpr std::string_view to_string(generation_mode v) noexcept { return detail::name_of(detail::mode_names, v); }
 constexpr std::string_view to_string(task_state v) noexcept { return detail::name_of(detail::state_names, v); }
+/// The library's run-time name of a provider: "kinovi", "aihubmax", "seedance2ink", "ark". Never throws.
+constexpr std::string_view to_string(provider_id v) noexcept { return detail::name_of(detail::provider_names, v); }
+
+/// Every provider, in declaration order.
+inline constexpr std::array<provider_id, provider_count> all_providers = [] {
+  std::array<provider_id, provider_count> ids{};
+  for (std::size_t i = 0; i < provider_count; ++i) ids[i] = detail::provider_names[i].value;
+  return ids;
+}();
+
+/// Every model the vocabulary knows, in declaration order.
+inline constexpr std::array<model, 3> all_models{model::seedance_2_0, model::seedance_2_0_fast,
+                                                 model::seedance_1_5_pro};
 
 /// Parses the library's names, case-insensitively. Also accepts common spellings: "2.0", "fast", "1.5-pro",
 /// "seedance-20", "16x9", "1080P", "4K", "2160p". Returns nullopt for anything else. Never throws.
@@ -158,6 +186,15 @@ constexpr std::optional<generation_mode> parse_generation_mode(std::string_view 
   if (auto m = detail::parse_from(detail::mode_names, text)) return m;
   if (detail::iequals(text, "first_frame") || detail::iequals(text, "keyframe")) return generation_mode::first_frame;
   if (detail::iequals(text, "first_last_frame")) return generation_mode::first_last_frame;
+  return std::nullopt;
+}
+
+/// Parses a provider name case-insensitively ("kinovi", "aihubmax", "seedance2ink" or "seedance2.ink",
+/// "ark", "byteplus", "volcengine"). Returns nullopt for anything else. Never throws.
+constexpr std::optional<provider_id> parse_provider_id(std::string_view text) noexcept {
+  if (auto p = detail::parse_from(detail::provider_names, text)) return p;
+  if (detail::iequals(text, "seedance2.ink")) return provider_id::seedance2ink;
+  if (detail::iequals(text, "byteplus") || detail::iequals(text, "volcengine")) return provider_id::ark;
   return std::nullopt;
 }
 

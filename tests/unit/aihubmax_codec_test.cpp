@@ -122,7 +122,11 @@ TEST(AihubmaxEncode, ReferenceWithCallback) {
   r.ratio = seedance::aspect_ratio::r21_9;
   r.duration = seedance::duration{15};
   r.seed = 42;
+  // aihubmax documents no callback for Seedance: the field is refused, and reachable through `extra`.
   r.callback_url = hook;
+  EXPECT_TRUE(has_problem(expect_error([&] { aihubmax::encode_create(r); }, errc::invalid_request), "callback_url"));
+  r.callback_url.clear();
+  r.extra["callback_url"] = hook;
   expect_body(aihubmax::encode_create(r), "aihubmax/request_reference.json");
 }
 
@@ -186,7 +190,7 @@ TEST(AihubmaxEncode, MediaMustFitTheMode) {
   empty_reference.prompt = "x";
   empty_reference.mode = seedance::generation_mode::reference;
   EXPECT_TRUE(
-      has_problem(expect_error([&] { aihubmax::encode_create(empty_reference); }, errc::invalid_request), "images"));
+      has_problem(expect_error([&] { aihubmax::encode_create(empty_reference); }, errc::invalid_request), "mode"));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -211,7 +211,7 @@ TEST(ArkCodec, EncodeRefusesWhatArkCannotExpress) {
   text_with_media.prompt = "x";
   text_with_media.videos = {"https://a/1.mp4"};
   text_with_media.mode = seedance::generation_mode::text;
-  EXPECT_TRUE(has_problem(expect_error([&] { ark::encode_create(text_with_media); }, errc::invalid_request), "videos"));
+  EXPECT_TRUE(has_problem(expect_error([&] { ark::encode_create(text_with_media); }, errc::invalid_request), "mode"));
 }
 
 // ---- create, retrieve ------------------------------------------------------------------------------------------

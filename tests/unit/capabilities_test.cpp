@@ -171,7 +171,7 @@ TEST(Capabilities, Features) {
       {feature::cancel, false, false, true, true},          {feature::progress, false, true, false, false},
       {feature::webhook, true, false, true, true},          {feature::seed, true, true, false, true},
       {feature::audio_toggle, true, true, false, true},     {feature::native_4k, true, false, false, true},
-      {feature::list, false, false, false, true},           {feature::upscale_4k, true, false, false, false},
+      {feature::list, false, false, false, true},           {feature::upscale_4k, false, false, false, false},
       {feature::data_uri_media, false, false, false, true}, {feature::asset_media, false, false, false, true},
       {feature::metadata, false, false, true, false},       {feature::high_bitrate, true, false, false, false},
       {feature::watermark, false, false, false, true},      {feature::camera_fixed, false, false, false, true},
@@ -182,11 +182,20 @@ TEST(Capabilities, Features) {
     EXPECT_EQ(seedance::supports(ink, e.f), e.ink) << seedance::describe(e.f);
     EXPECT_EQ(seedance::supports(ark, e.f), e.ark) << seedance::describe(e.f);
   }
+  // The Kinovi legacy schema: 4k only as an upscale; no seed, audio toggle or bitrate mode.
+  const auto& legacy = seedance::capabilities_for(kinovi, {.kinovi_schema = seedance::kinovi_schema::legacy});
+  EXPECT_EQ(&legacy, &seedance::kinovi_legacy_capabilities);
+  EXPECT_TRUE(legacy.supports(feature::upscale_4k));
+  for (feature f : {feature::native_4k, feature::seed, feature::audio_toggle, feature::high_bitrate})
+    EXPECT_FALSE(legacy.supports(f)) << seedance::describe(f);
+  EXPECT_FALSE(legacy.offers_resolution(resolution::p4k));
+  EXPECT_EQ(legacy.max_prompt_code_points, 4000u);
 }
 
 TEST(Capabilities, SentencesNameTheOffer) {
   EXPECT_EQ(capabilities_for(kinovi).model_rule, "Kinovi offers only seedance-2.0 and seedance-2.0-fast");
-  EXPECT_EQ(capabilities_for(aihubmax).resolution_rule, "aihubmax offers only 480p, 720p and 1080p");
+  EXPECT_EQ(capabilities_for(aihubmax).resolution_rule,
+            "aihubmax offers only 480p, 720p and 1080p (1080p: catalog only)");
   EXPECT_EQ(capabilities_for(ink).duration_rule,
             "seedance2.ink offers durations from 4 to 15 seconds (seedance-1.5-pro: 5 or 10)");
   EXPECT_EQ(capabilities_for(kinovi).ratio_rule, "Kinovi offers 16:9, 9:16, 1:1, 4:3, 3:4 and 21:9, not adaptive");

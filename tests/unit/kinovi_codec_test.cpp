@@ -262,7 +262,7 @@ TEST(KinoviEncode, DurationOutsideFourToFifteen) {
     r.duration = seedance::duration{seconds};
     const auto e = expect_error([&] { kinovi::encode_create(r); }, errc::invalid_request);
     ASSERT_EQ(e.details().problems.size(), 1u);
-    EXPECT_EQ(e.details().problems[0].value, std::to_string(seconds));
+    EXPECT_EQ(e.details().problems[0].value, std::to_string(seconds) + " s");
   }
 }
 
@@ -272,7 +272,7 @@ TEST(KinoviEncode, MediaMustFitTheMode) {
   text_with_image.images = {img1};
   text_with_image.mode = seedance::generation_mode::text;
   EXPECT_TRUE(
-      has_problem(expect_error([&] { kinovi::encode_create(text_with_image); }, errc::invalid_request), "images"));
+      has_problem(expect_error([&] { kinovi::encode_create(text_with_image); }, errc::invalid_request), "mode"));
 
   seedance::request last_without_two;
   last_without_two.prompt = boat;
@@ -287,7 +287,7 @@ TEST(KinoviEncode, MediaMustFitTheMode) {
   frame_with_video.videos = {vid1};
   frame_with_video.mode = seedance::generation_mode::first_frame;
   EXPECT_TRUE(
-      has_problem(expect_error([&] { kinovi::encode_create(frame_with_video); }, errc::invalid_request), "videos"));
+      has_problem(expect_error([&] { kinovi::encode_create(frame_with_video); }, errc::invalid_request), "mode"));
 
   seedance::request audio_only;
   audio_only.prompt = boat;
@@ -549,9 +549,13 @@ TEST(KinoviDecodeError, UnknownModelIsInvalidRequestOnModel) {
   EXPECT_TRUE(has_problem(e, "model"));
 }
 
-TEST(KinoviDecodeError, Other400IsRejected) {
+// Kinovi image-to-video, HTTP status table: "400 | Invalid parameters | Missing urls or prompt, invalid mode,
+// invalid image URL": every 400 is a request the provider refused as invalid, with its message.
+TEST(KinoviDecodeError, Plain400IsInvalidRequestWithTheProvidersMessage) {
   const auto e = decode_error_fixture("response_error_400_missing_task_id.json");
-  EXPECT_EQ(e.code(), errc::rejected);
+  EXPECT_EQ(e.code(), errc::invalid_request);
+  ASSERT_EQ(e.details().problems.size(), 1u);
+  EXPECT_EQ(e.details().problems[0].rule, "Missing taskId parameter");
   EXPECT_EQ(e.details().provider_message, "Missing taskId parameter");
   EXPECT_EQ(e.code(), seedance::condition::invalid_request);
 }

@@ -80,6 +80,53 @@ TEST(PricingKinoviLegacy, OtherResolutionsAndGaps) {
                                                     true) == 100);
 }
 
+// Kinovi image-to-video and Omni Reference: "1080p (default) | 83 cr/sec" for Pro; the pricing examples ("4s |
+// 160 | $0.80") are the 720p rate. The documents disagree on what an unset resolution bills: the estimate takes the
+// documented default, the higher figure, and names the other.
+TEST(PricingKinoviLegacy, UnsetResolutionPricesTheDocumentedDefault1080p) {
+  request r;
+  r.images = {"https://example.com/first.png"};
+  r.duration = seconds{5};
+  const auto pro = seedance::estimate(provider_id::kinovi, r, {.kinovi_schema = seedance::kinovi_schema::legacy});
+  EXPECT_EQ(credits(pro), 415);  // 83 x 5
+  EXPECT_EQ(pro.confidence, estimate_confidence::inferred);
+  EXPECT_NE(pro.basis.find("default 1080p"), std::string::npos) << pro.basis;
+  EXPECT_NE(pro.basis.find("720p rate, 200 credits"), std::string::npos) << pro.basis;
+  ASSERT_TRUE(pro.usd);
+  EXPECT_EQ(pro.usd->unit, cost_unit::usd);
+  EXPECT_DOUBLE_EQ(pro.usd->amount, 2.075);  // 415 x $0.005
+
+  r.model = model::seedance_2_0_fast;  // no 1080p: its highest, 720p at 28/s
+  const auto fast = seedance::estimate(provider_id::kinovi, r, legacy);
+  EXPECT_EQ(credits(fast), 140);
+  EXPECT_NE(fast.basis.find("720p"), std::string::npos) << fast.basis;
+}
+
+TEST(PricingKinovi, DollarsAtHalfACentPerCredit) {
+  // Kinovi image-to-video, pricing: "4s | 160 | $0.80", "15s | 600 | $3.00", fast "5s | 140 | $0.70".
+  const auto four = seedance::estimate(provider_id::kinovi, make(model::seedance_2_0, resolution::p720, 4), legacy);
+  ASSERT_TRUE(four.usd);
+  EXPECT_DOUBLE_EQ(four.usd->amount, 0.80);
+  const auto fifteen = seedance::estimate(provider_id::kinovi, make(model::seedance_2_0, resolution::p720, 15));
+  ASSERT_TRUE(fifteen.usd);
+  EXPECT_DOUBLE_EQ(fifteen.usd->amount, 3.00);
+  const auto fast =
+      seedance::estimate(provider_id::kinovi, make(model::seedance_2_0_fast, resolution::p720, 5), legacy);
+  ASSERT_TRUE(fast.usd);
+  EXPECT_DOUBLE_EQ(fast.usd->amount, 0.70);
+  EXPECT_EQ(seedance::kinovi_usd_per_credit, 0.005);
+}
+
+TEST(PricingAihubmax, CatalogOnlyResolutionIsSaid) {
+  const auto e = seedance::estimate(provider_id::aihubmax, make(model::seedance_2_0, resolution::p1080, 5));
+  EXPECT_FALSE(e.cost);
+  EXPECT_NE(e.basis.find("1080p is in the provider's catalog but not in its API document"), std::string::npos)
+      << e.basis;
+  EXPECT_EQ(
+      seedance::estimate(provider_id::aihubmax, make(model::seedance_2_0, resolution::p720, 5)).basis.find("catalog"),
+      std::string::npos);
+}
+
 // ---- Kinovi 2026 -------------------------------------------------------------------------------------------
 
 TEST(PricingKinoviCurrent, WorkedExamples) {

@@ -143,7 +143,7 @@ TEST(Seedance2inkCodec, EncodeRefusesFieldsTheApiLacksAllAtOnce) {
   for (auto field : {"seed", "generate_audio", "watermark", "camera_fixed", "return_last_frame", "expires_after",
                      "upscale_4k", "high_bitrate"})
     EXPECT_TRUE(has_problem(e, field)) << field;
-  EXPECT_EQ(e.details().problems.size(), 8u);
+  EXPECT_EQ(e.details().problems.size(), 8u) << e.what();
   EXPECT_NE(std::string(e.what()).find("seedance2ink: "), std::string::npos);
 }
 

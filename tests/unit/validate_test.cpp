@@ -175,7 +175,7 @@ TEST(Validate, PromptLimitsPerProvider) {
   r.prompt = std::string(4001, 'a');
   EXPECT_VALID(kinovi, r);
   EXPECT_TRUE(has(seedance::validate(kinovi, r, {.kinovi_legacy_schema = true}), "prompt",
-                  "at most 4000 Unicode code points with the legacy schema"));
+                  "Kinovi (legacy schema) accepts at most 4000 Unicode code points"));
   r.prompt = std::string(5000, 'a');
   EXPECT_VALID(aihubmax, r);
   r.prompt = std::string(5001, 'a');
@@ -437,7 +437,10 @@ TEST(Validate, FourKRules) {
       has(seedance::validate(aihubmax, r), "resolution", "aihubmax offers seedance-2.0 at 480p, 720p and 1080p"));
   EXPECT_TRUE(has(seedance::validate(ink, r), "resolution", "seedance2.ink offers only 480p, 720p and 1080p"));
   EXPECT_TRUE(has(seedance::validate(kinovi, r, {.kinovi_legacy_schema = true}), "resolution",
-                  "legacy schema has no native 4k"));
+                  "the Kinovi legacy schema offers seedance-2.0 at 480p, 720p and 1080p"));
+  // The same choice through the one options type.
+  EXPECT_TRUE(has(seedance::validate(kinovi, r, {.kinovi_schema = seedance::kinovi_schema::legacy}), "resolution",
+                  "legacy schema"));
   r.model = model::seedance_1_5_pro;
   EXPECT_TRUE(has(seedance::validate(ark, r), "resolution", "Ark offers seedance-1.5-pro only at"));
 
@@ -446,7 +449,8 @@ TEST(Validate, FourKRules) {
   EXPECT_TRUE(seedance::validate(kinovi, up, {.kinovi_legacy_schema = true}).empty());
   up.model = model::seedance_2_0_fast;  // legacy: the upscale is offered for fast too
   EXPECT_TRUE(seedance::validate(kinovi, up, {.kinovi_legacy_schema = true}).empty());
-  EXPECT_TRUE(has(seedance::validate(kinovi, up), "upscale_4k", "needs the Kinovi legacy schema"));
+  EXPECT_TRUE(has(seedance::validate(kinovi, up), "upscale_4k",
+                  "Kinovi does not support 4k upscaling; use resolution 4k where the model offers it"));
   EXPECT_TRUE(has(seedance::validate(ark, up), "upscale_4k", "does not support 4k upscaling"));
 }
 
@@ -510,7 +514,8 @@ TEST(Validate, SeedRangeAndSupport) {
   r.seed = 7;
   EXPECT_TRUE(has(seedance::validate(ink, r), "seed", "seedance2.ink does not support a seed"));
   EXPECT_VALID(aihubmax, r);
-  EXPECT_TRUE(has(seedance::validate(kinovi, r, {.kinovi_legacy_schema = true}), "seed", "legacy schema has no seed"));
+  EXPECT_TRUE(has(seedance::validate(kinovi, r, {.kinovi_legacy_schema = true}), "seed",
+                  "Kinovi (legacy schema) does not support a seed"));
 }
 
 TEST(Validate, GenerateAudioOffOnlyWhereSupported) {

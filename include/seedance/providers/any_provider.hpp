@@ -20,6 +20,7 @@
 #include <seedance/task.hpp>
 #include <seedance/vocabulary.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,21 +30,16 @@
 
 namespace seedance {
 
-/// Codec options of every provider in one value, for `any_provider`. Each codec reads only its own member.
-struct any_codec_options {
-  /// Kinovi: which create schema to emit.
-  seedance::kinovi_schema kinovi_schema = seedance::kinovi_schema::current;
-  /// Ark: which deployment's model ids to send. nullopt: the region the any_provider was made with
-  /// (volcengine for from_name("volcengine"), otherwise byteplus).
-  std::optional<seedance::ark_region> ark_region{};
-};
+/// Codec options of every provider in one value (the earlier name of provider_options).
+using any_codec_options = provider_options;
 
 /// One of the four provider codecs, chosen at run time. Mirrors the static codec functions as const member
 /// functions. A small immutable value: copy freely; thread-safe (every member function is const and pure).
 class any_provider {
  public:
-  /// The codecs it can hold.
+  /// The codecs it can hold, in provider_id order (a new provider: its codec type here).
   using codec_variant = std::variant<kinovi, aihubmax, seedance2ink, ark>;
+  static_assert(std::variant_size_v<codec_variant> == provider_count, "one codec per provider_id, in enum order");
   /// Options type used by client_options<any_provider>::codec and encode_create().
   using codec_options = any_codec_options;
 
@@ -170,17 +166,11 @@ class any_provider {
 
  private:
   static codec_variant codec_for(provider_id id) noexcept {
-    switch (id) {
-      case provider_id::kinovi:
-        return kinovi{};
-      case provider_id::aihubmax:
-        return aihubmax{};
-      case provider_id::seedance2ink:
-        return seedance2ink{};
-      case provider_id::ark:
-        return ark{};
-    }
-    return kinovi{};
+    return with_provider(id, []<provider_id P>(provider_constant<P>) -> codec_variant {
+      using codec = std::variant_alternative_t<static_cast<std::size_t>(P), codec_variant>;
+      static_assert(codec::id == P, "codec_variant lists the codecs in provider_id order");
+      return codec{};
+    });
   }
 
   seedance::error unsupported(std::string_view what) const {

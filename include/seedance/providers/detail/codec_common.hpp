@@ -272,48 +272,16 @@ class problem_list {
   std::vector<problem> problems_;
 };
 
-/// Checks that the media of `r` fit `mode`: text takes no media; first-frame exactly one image and
-/// first-last-frame exactly two (neither takes videos or audio); reference needs at least one image or video
-/// (audio cannot be the only reference). Also flags empty media URLs. Adds to `problems`; never throws except
-/// bad_alloc.
-inline void check_mode_media(const request& r, generation_mode mode, problem_list& problems) {
-  const auto count = [](std::size_t n) { return std::to_string(n); };
-  const auto check_urls = [&](const std::vector<std::string>& urls, std::string_view kind) {
-    for (std::size_t i = 0; i < urls.size(); ++i)
-      if (urls[i].empty()) problems.add(std::string(kind) + "[" + std::to_string(i) + "]", "must not be empty");
-  };
-  check_urls(r.images, "images");
-  check_urls(r.videos, "videos");
-  check_urls(r.audios, "audios");
-  switch (mode) {
-    case generation_mode::text:
-      if (!r.images.empty()) problems.add("images", "text mode takes no images", count(r.images.size()));
-      if (!r.videos.empty()) problems.add("videos", "text mode takes no videos", count(r.videos.size()));
-      if (!r.audios.empty()) problems.add("audios", "text mode takes no audio", count(r.audios.size()));
-      return;
-    case generation_mode::first_frame:
-    case generation_mode::first_last_frame: {
-      const std::size_t wanted = mode == generation_mode::first_frame ? 1 : 2;
-      if (r.images.size() != wanted)
-        problems.add(
-            "images",
-            wanted == 1 ? "first-frame mode takes exactly one image" : "first-last-frame mode takes exactly two images",
-            count(r.images.size()));
-      if (!r.videos.empty())
-        problems.add("videos", "frame modes take no videos; use reference mode", count(r.videos.size()));
-      if (!r.audios.empty())
-        problems.add("audios", "frame modes take no audio; use reference mode", count(r.audios.size()));
-      return;
-    }
-    case generation_mode::reference:
-      if (r.images.empty() && r.videos.empty()) {
-        if (!r.audios.empty())
-          problems.add("audios", "audio cannot be the only reference; add an image or a video");
-        else
-          problems.add("images", "reference mode needs at least one image or video");
-      }
-      return;
-  }
+/// Runs the library's one rule path (validate()) on a request about to be encoded for provider `id`, and throws
+/// seedance::error(errc::invalid_request) naming every problem, the message starting with "<provider>: ", when
+/// there is any. Codecs call this first and then only encode. Throws only that error or bad_alloc.
+inline void check_create(std::string_view provider, provider_id id, const request& r,
+                         const provider_options& options = {}) {
+  std::vector<problem> problems = validate(id, r, options);
+  if (problems.empty()) return;
+  problem_list list;
+  for (problem& p : problems) list.add(std::move(p.field), std::move(p.rule), p.value);
+  list.throw_if_any(provider);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
