@@ -261,7 +261,7 @@ std::optional<errc> thrown(F&& f) {
   return std::nullopt;
 }
 
-/// A validation problem with `field` when the request uses a media URL of a format outside the documented list.
+/// A first-frame request whose one image is `url`.
 sd::request with_image(std::string url, model m = model::seedance_2_0) {
   sd::request r = frames({}, m);
   r.images = {std::move(url)};
@@ -561,29 +561,8 @@ void kinovi_http_rows(sheet& s, std::string cause400, const std::function<void(v
   });
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Kinovi API image-to-video
-
-std::vector<fact> kinovi_image_to_video() {
-  sheet s("Kinovi API image-to-video");
-  s.section("introduction");
-  s.row("Single or dual image input, 4K upscale, and multiple aspect ratios.", [](verdict& v) {
-    v.holds(blames_nothing(kinovi_problems(frames({img1}))), "single image accepted");
-    v.holds(blames_nothing(kinovi_problems(frames({img1, img2}))), "dual image accepted");
-    v.holds(sd::supports(provider_id::kinovi, sd::feature::upscale_4k), "the Kinovi table offers the 4K upscale");
-  });
-  kinovi_mode_rows(s);
-  kinovi_resolution_price_rows(s);
-  kinovi_request_rows(s, "seedance-20 (seedance2.0-pro) or seedance2-fast (seedance2.0-fast)");
-  s.section("request parameters, other model names");
-  s.gap("seedance-20 (seedance2.0-pro) or seedance2-fast (seedance2.0-fast)",
-        "the document's other names of the two models, seedance2.0-pro and seedance2.0-fast, are not parsed",
-        [](verdict& v) {
-          v.equal(sd::parse_model("seedance2.0-pro"), std::optional(model::seedance_2_0),
-                  "parse_model(\"seedance2.0-pro\")");
-          v.equal(sd::parse_model("seedance2.0-fast"), std::optional(model::seedance_2_0_fast),
-                  "parse_model(\"seedance2.0-fast\")");
-        });
+/// The image inputs of the Kinovi image-to-video pages (`urls` of images, optional prompt).
+void kinovi_image_input_rows(sheet& s) {
   s.section("inputs");
   s.row("urls | array | Yes | Image URL(s) to animate. Provide 1 image (first frame) or 2 images (first + last frame).",
         [](verdict& v) {
@@ -617,9 +596,10 @@ std::vector<fact> kinovi_image_to_video() {
     v.holds(blames(kinovi_problems(r), "prompt"), "4001 characters refused");
     v.equal(sd::kinovi_capabilities.prompt_limit(/*legacy_schema=*/true), std::size_t{4000}, "legacy prompt limit");
   });
-  kinovi_common_input_rows(s);
-  kinovi_keyframe_mode_rows(s);
-  kinovi_output_resolution_rows(s);
+}
+
+/// The mode table of the Kinovi image-to-video pages.
+void kinovi_image_mode_table_rows(sheet& s) {
   s.section("mode");
   s.row("keyframe (default) | Image is used as the actual first/last frame of the video", [](verdict& v) {
     const auto body = kinovi_body(frames({img1, img2}));
@@ -634,16 +614,49 @@ std::vector<fact> kinovi_image_to_video() {
             std::optional(json(R"(["https://example.com/media/first.png","https://example.com/media/last.jpg"])")),
             "the images still go into inputs.urls");
   });
-  kinovi_status_rows(s);
-  kinovi_http_rows(s, "Missing urls, invalid image URL, invalid duration value", [](verdict& v) {
-    sd::request missing = frames({});
-    missing.mode = generation_mode::first_frame;
-    v.holds(blames(kinovi_problems(missing), "images"), "missing urls");
-    v.holds(blames(kinovi_problems(with_image("not a url")), "images"), "invalid image URL");
-    sd::request bad_duration = frames({img1});
-    bad_duration.duration = seconds{20};
-    v.holds(blames(kinovi_problems(bad_duration), "duration"), "invalid duration value");
+}
+
+/// The common causes of a 400 on the Kinovi image-to-video pages, all refused before anything is sent.
+void kinovi_image_400_causes(verdict& v) {
+  sd::request missing = frames({});
+  missing.mode = generation_mode::first_frame;
+  v.holds(blames(kinovi_problems(missing), "images"), "missing urls");
+  v.holds(blames(kinovi_problems(with_image("not a url")), "images"), "invalid image URL");
+  sd::request bad_duration = frames({img1});
+  bad_duration.duration = seconds{20};
+  v.holds(blames(kinovi_problems(bad_duration), "duration"), "invalid duration value");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Kinovi API image-to-video
+
+std::vector<fact> kinovi_image_to_video() {
+  sheet s("Kinovi API image-to-video");
+  s.section("introduction");
+  s.row("Single or dual image input, 4K upscale, and multiple aspect ratios.", [](verdict& v) {
+    v.holds(blames_nothing(kinovi_problems(frames({img1}))), "single image accepted");
+    v.holds(blames_nothing(kinovi_problems(frames({img1, img2}))), "dual image accepted");
+    v.holds(sd::supports(provider_id::kinovi, sd::feature::upscale_4k), "the Kinovi table offers the 4K upscale");
   });
+  kinovi_mode_rows(s);
+  kinovi_resolution_price_rows(s);
+  kinovi_request_rows(s, "seedance-20 (seedance2.0-pro) or seedance2-fast (seedance2.0-fast)");
+  s.section("request parameters, other model names");
+  s.gap("seedance-20 (seedance2.0-pro) or seedance2-fast (seedance2.0-fast)",
+        "the document's other names of the two models, seedance2.0-pro and seedance2.0-fast, are not parsed",
+        [](verdict& v) {
+          v.equal(sd::parse_model("seedance2.0-pro"), std::optional(model::seedance_2_0),
+                  "parse_model(\"seedance2.0-pro\")");
+          v.equal(sd::parse_model("seedance2.0-fast"), std::optional(model::seedance_2_0_fast),
+                  "parse_model(\"seedance2.0-fast\")");
+        });
+  kinovi_image_input_rows(s);
+  kinovi_common_input_rows(s);
+  kinovi_keyframe_mode_rows(s);
+  kinovi_output_resolution_rows(s);
+  kinovi_image_mode_table_rows(s);
+  kinovi_status_rows(s);
+  kinovi_http_rows(s, "Missing urls, invalid image URL, invalid duration value", kinovi_image_400_causes);
   return std::move(s).take();
 }
 
@@ -727,32 +740,7 @@ std::vector<fact> kinovi_image_to_video_model() {
               "seedance2-fast costs less than seedance-20 at " + std::string(sd::to_string(res)));
     }
   });
-  s.section("inputs");
-  s.row("urls | array | Yes | Image URL(s) to animate. Provide 1 image (first frame) or 2 images (first + last frame).",
-        [](verdict& v) {
-          sd::request none = frames({});
-          none.mode = generation_mode::first_frame;
-          v.holds(blames(kinovi_problems(none), "images"), "a first frame without an image is refused");
-          sd::request three = frames({img1, img2, img3});
-          three.mode = generation_mode::first_last_frame;
-          v.holds(blames(kinovi_problems(three), "images"), "three frames are refused");
-        });
-  s.row("Images must be publicly accessible URLs.", [](verdict& v) {
-    v.holds(blames(kinovi_problems(with_image("data:image/png;base64,iVBORw0KGgo=")), "images"),
-            "a data: URI is refused");
-  });
-  s.row("While optional, adding a prompt significantly improves results.", [](verdict& v) {
-    sd::request r = frames({img1});
-    r.prompt.clear();
-    v.holds(blames_nothing(kinovi_problems(r)), "no prompt accepted for an image: " + listed(kinovi_problems(r)));
-  });
-  s.row("Max 4000 characters.", [](verdict& v) {
-    sd::request r = frames({img1});
-    r.prompt = std::string(4000, 'a');
-    v.holds(blames_nothing(kinovi_problems(r)), "4000 characters accepted");
-    r.prompt += "a";
-    v.holds(blames(kinovi_problems(r), "prompt"), "4001 characters refused");
-  });
+  kinovi_image_input_rows(s);
   kinovi_common_input_rows(s);
   kinovi_keyframe_mode_rows(s);
   s.row("Directly affects cost (40 credits/sec standard, 28 credits/sec fast).", [](verdict& v) {
@@ -772,26 +760,9 @@ std::vector<fact> kinovi_image_to_video_model() {
                 "the upscale adds 28/s for " + show(m) + " at " + std::string(sd::to_string(res)));
       }
   });
-  s.section("mode");
-  s.row("keyframe (default) | Image is used as the actual first/last frame of the video", [](verdict& v) {
-    v.equal(at(kinovi_body(frames({img1, img2})), {"inputs", "mode"}), std::optional(json(R"("keyframe")")),
-            "inputs.mode for two frames");
-  });
-  s.row("reference | Image is used as visual style guidance, not a literal frame", [](verdict& v) {
-    sd::request r = frames({img1});
-    r.mode = generation_mode::reference;
-    v.equal(at(kinovi_body(r), {"inputs", "mode"}), std::optional(json(R"("reference")")), "inputs.mode");
-  });
+  kinovi_image_mode_table_rows(s);
   kinovi_status_rows(s);
-  kinovi_http_rows(s, "Missing urls, invalid image URL, invalid duration value", [](verdict& v) {
-    sd::request missing = frames({});
-    missing.mode = generation_mode::first_frame;
-    v.holds(blames(kinovi_problems(missing), "images"), "missing urls");
-    v.holds(blames(kinovi_problems(with_image("https://")), "images"), "invalid image URL");
-    sd::request bad_duration = frames({img1});
-    bad_duration.duration = seconds{2};
-    v.holds(blames(kinovi_problems(bad_duration), "duration"), "invalid duration value");
-  });
+  kinovi_http_rows(s, "Missing urls, invalid image URL, invalid duration value", kinovi_image_400_causes);
   return std::move(s).take();
 }
 
