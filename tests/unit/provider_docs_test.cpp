@@ -2,9 +2,10 @@
 // own title and section), the fact quoted verbatim, and a check against the capability tables, the price tables,
 // validation and the wire codecs. A failing row prints the document and the quote.
 //
-// Rows marked `known_gap` state a documented fact the library does not hold yet. Their check still runs: while it
-// fails the row is reported as skipped with the gap named; once the library holds the fact the row fails and asks
-// for the mark to be removed, so a fixed gap cannot stay hidden.
+// Rows marked `known_gap` (written `s.gap(quote, what is missing, check)`) state a documented fact the library does
+// not hold yet. Their check still runs: while it fails the row is reported as skipped with the gap named; once the
+// library holds the fact the row fails and asks for the mark to be removed (turn it into `s.row(quote, check)`),
+// so a fixed gap cannot stay hidden. ProviderDocsTable prints the rows and gaps per document.
 //
 // The documents (titles as used in the rows):
 //   "Kinovi API image-to-video"          Generate AI videos from images using Seedance 2.0 via the Kinovi API
@@ -189,7 +190,8 @@ sd::request omni(model m = model::seedance_2_0) {
   return r;
 }
 
-// Kinovi, legacy schema (the one the Kinovi documents describe).
+// Kinovi, legacy schema (the one the Kinovi documents describe). These four are the only places that choose the
+// schema or the price table, so a change in how that choice is made touches only them.
 sd::kinovi_codec_options legacy_codec() {
   sd::kinovi_codec_options o;
   o.schema = sd::kinovi_schema::legacy;
