@@ -2,10 +2,9 @@
 // in (include/seedance/providers/<name>/capabilities.hpp) and the generic checks read. No Asio, no OpenSSL, no
 // Boost.
 //
-// Every rule comes with a sentence fit for a diagnostic ("seedance2.ink offers only 16:9, 9:16 and 1:1"). Each
-// provider writes its sentences once, in `provider_rules<P>`, as string literals inside `detail::say(...)`
-// calls, so that GCC and Clang print them when a compile-time check fails, and the tables point at the same
-// text for run-time checks.
+// Every rule comes with a sentence fit for a diagnostic ("seedance2.ink offers only 16:9, 9:16 and 1:1"),
+// written once, in the provider's table: the run-time checks report it, and a failed compile-time check prints
+// it (detail::refuse_with).
 #pragma once
 
 #include <seedance/vocabulary.hpp>
@@ -19,85 +18,81 @@
 #include <string_view>
 
 namespace seedance {
-/// A fixed-size set of enum values (one bit per value; enums of up to 32 values). Fully constexpr.
-template <class Enum>
-class enum_set {
+namespace detail {
+/// Up to 32 one-bit members with union and equality: what enum_set and duration_set share. Fully constexpr.
+template <class Set>
+class bit_set {
  public:
-  constexpr enum_set() noexcept = default;
-  /// The set holding exactly `values`.
-  constexpr enum_set(std::initializer_list<Enum> values) noexcept {
-    for (Enum v : values) bits_ |= bit(v);
-  }
-  /// True when `v` is in the set.
-  constexpr bool contains(Enum v) const noexcept { return (bits_ & bit(v)) != 0; }
   /// True when the set holds nothing.
   constexpr bool empty() const noexcept { return bits_ == 0; }
-  /// Number of values in the set.
+  /// Number of members.
   constexpr std::size_t size() const noexcept {
     std::size_t n = 0;
     for (std::uint32_t b = bits_; b != 0; b &= b - 1) ++n;
     return n;
   }
   /// The union of two sets.
-  friend constexpr enum_set operator|(enum_set a, enum_set b) noexcept {
-    enum_set r;
+  friend constexpr Set operator|(Set a, Set b) noexcept {
+    Set r;
     r.bits_ = a.bits_ | b.bits_;
     return r;
   }
-  /// Equal when both hold the same values.
-  friend constexpr bool operator==(enum_set, enum_set) noexcept = default;
+  /// Equal when both hold the same members.
+  friend constexpr bool operator==(const bit_set&, const bit_set&) noexcept = default;
 
- private:
-  static constexpr std::uint32_t bit(Enum v) noexcept { return std::uint32_t{1} << static_cast<unsigned>(v); }
+ protected:
+  constexpr void insert(unsigned position) noexcept { bits_ |= std::uint32_t{1} << position; }
+  constexpr bool has(unsigned position) const noexcept {
+    return position < 32 && (bits_ & (std::uint32_t{1} << position)) != 0;
+  }
   std::uint32_t bits_ = 0;
+};
+}  // namespace detail
+
+/// A fixed-size set of enum values (one bit per value; enums of up to 32 values). Fully constexpr.
+template <class Enum>
+class enum_set : public detail::bit_set<enum_set<Enum>> {
+ public:
+  constexpr enum_set() noexcept = default;
+  /// The set holding exactly `values`.
+  constexpr enum_set(std::initializer_list<Enum> values) noexcept {
+    for (Enum v : values) this->insert(static_cast<unsigned>(v));
+  }
+  /// True when `v` is in the set.
+  constexpr bool contains(Enum v) const noexcept { return this->has(static_cast<unsigned>(v)); }
 };
 
 /// The whole-second durations a model accepts (0..31 s; one bit per second). Auto duration (-1 s) is a
 /// separate flag of `model_capability`.
-class duration_set {
+class duration_set : public detail::bit_set<duration_set> {
  public:
   constexpr duration_set() noexcept = default;
   /// Every whole second from `first` to `last` inclusive (0 <= first <= last <= 31).
   static constexpr duration_set range(int first, int last) noexcept {
     duration_set s;
-    for (int i = first; i <= last; ++i) s.bits_ |= std::uint32_t{1} << i;
+    for (int i = first; i <= last; ++i) s.insert(static_cast<unsigned>(i));
     return s;
   }
   /// Exactly the listed seconds (each 0..31).
   static constexpr duration_set of(std::initializer_list<int> seconds) noexcept {
     duration_set s;
-    for (int i : seconds) s.bits_ |= std::uint32_t{1} << i;
+    for (int i : seconds) s.insert(static_cast<unsigned>(i));
     return s;
   }
   /// True when `d` (whole seconds) is in the set. Never true for auto_duration.
-  constexpr bool contains(duration d) const noexcept {
-    return d.count() >= 0 && d.count() < 32 && (bits_ & (std::uint32_t{1} << d.count())) != 0;
-  }
+  constexpr bool contains(duration d) const noexcept { return d.count() >= 0 && has(static_cast<unsigned>(d.count())); }
   /// Shortest duration in the set (0 s when empty).
   constexpr duration min() const noexcept {
-    for (int i = 0; i < 32; ++i)
-      if (bits_ & (std::uint32_t{1} << i)) return duration{i};
+    for (unsigned i = 0; i < 32; ++i)
+      if (has(i)) return duration{i};
     return duration{0};
   }
   /// Longest duration in the set (0 s when empty).
   constexpr duration max() const noexcept {
-    for (int i = 31; i >= 0; --i)
-      if (bits_ & (std::uint32_t{1} << i)) return duration{i};
+    for (unsigned i = 32; i-- > 0;)
+      if (has(i)) return duration{i};
     return duration{0};
   }
-  /// True when the set holds nothing.
-  constexpr bool empty() const noexcept { return bits_ == 0; }
-  /// The union of two sets.
-  friend constexpr duration_set operator|(duration_set a, duration_set b) noexcept {
-    duration_set r;
-    r.bits_ = a.bits_ | b.bits_;
-    return r;
-  }
-  /// Equal when both hold the same durations.
-  friend constexpr bool operator==(duration_set, duration_set) noexcept = default;
-
- private:
-  std::uint32_t bits_ = 0;
 };
 
 /// Optional abilities and settings a provider may or may not have.
@@ -184,15 +179,76 @@ struct media_limits {
   std::string_view total_rule{};  ///< sentence for the combined limit, empty when there is none
 };
 
-/// Media file formats, as told apart by their first bytes.
-enum class media_format : std::uint8_t { jpeg, png, webp, gif, bmp, mp4, mov, mp3, wav };
+/// Media file formats, as told apart by their first bytes or their file name extension. The first nine are
+/// the ones some provider accepts; the rest are named so that a file of theirs is refused by name.
+enum class media_format : std::uint8_t {
+  jpeg,
+  png,
+  webp,
+  gif,
+  bmp,
+  mp4,
+  mov,
+  mp3,
+  wav,  // accepted somewhere
+  tiff,
+  heic,
+  webm,
+  mkv,
+  avi,
+  m4a,
+  aac,
+  flac,
+  ogg,
+};
 
-/// The library's name of a media format ("jpeg", "png", "webp", "gif", "bmp", "mp4", "mov", "mp3", "wav").
+namespace detail {
+struct media_format_info {
+  media_format format;
+  std::string_view name;
+  std::string_view kind;  ///< "images", "videos" or "audios": the request list it belongs in
+  std::array<std::string_view, 2> extensions;
+};
+inline constexpr std::array<media_format_info, 18> media_formats{{
+    {media_format::jpeg, "jpeg", "images", {".jpg", ".jpeg"}},
+    {media_format::png, "png", "images", {".png", {}}},
+    {media_format::webp, "webp", "images", {".webp", {}}},
+    {media_format::gif, "gif", "images", {".gif", {}}},
+    {media_format::bmp, "bmp", "images", {".bmp", {}}},
+    {media_format::mp4, "mp4", "videos", {".mp4", ".m4v"}},
+    {media_format::mov, "mov", "videos", {".mov", ".qt"}},
+    {media_format::mp3, "mp3", "audios", {".mp3", {}}},
+    {media_format::wav, "wav", "audios", {".wav", {}}},
+    {media_format::tiff, "tiff", "images", {".tif", ".tiff"}},
+    {media_format::heic, "heic", "images", {".heic", ".heif"}},
+    {media_format::webm, "webm", "videos", {".webm", {}}},
+    {media_format::mkv, "mkv", "videos", {".mkv", {}}},
+    {media_format::avi, "avi", "videos", {".avi", {}}},
+    {media_format::m4a, "m4a", "audios", {".m4a", {}}},
+    {media_format::aac, "aac", "audios", {".aac", {}}},
+    {media_format::flac, "flac", "audios", {".flac", {}}},
+    {media_format::ogg, "ogg", "audios", {".ogg", ".oga"}},
+}};
+}  // namespace detail
+
+/// The library's name of a media format ("jpeg", "png", "webp", "gif", "bmp", "mp4", "mov", "mp3", "wav", ...).
 /// Never throws.
 constexpr std::string_view to_string(media_format f) noexcept {
-  constexpr std::array<std::string_view, 9> names{"jpeg", "png", "webp", "gif", "bmp", "mp4", "mov", "mp3", "wav"};
-  const auto index = static_cast<std::size_t>(f);
-  return index < names.size() ? names[index] : std::string_view("?");
+  for (const auto& info : detail::media_formats)
+    if (info.format == f) return info.name;
+  return "?";
+}
+
+/// The format a file name's extension names (case-insensitive; ".jpg" and ".jpeg" are jpeg), or nullopt for an
+/// extension the library does not know or a name without one. Never throws.
+constexpr std::optional<media_format> media_format_from_name(std::string_view file_name) noexcept {
+  const std::size_t dot = file_name.rfind('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  const std::string_view ext = file_name.substr(dot);
+  for (const auto& info : detail::media_formats)
+    for (std::string_view e : info.extensions)
+      if (!e.empty() && detail::iequals(e, ext)) return info.format;
+  return std::nullopt;
 }
 
 /// What media files a provider accepts: formats per kind, and the published size and length limits (0: none
@@ -283,22 +339,28 @@ namespace detail {
 /// the call, with the sentence passed to it. Never defined; never called at run time.
 void compile_time_error(const char* sentence);
 
-/// Returns `sentence`; during a consteval check with `diagnose` set, fails compilation showing it.
-constexpr std::string_view say(bool diagnose, const char* sentence) {
-  if (diagnose) compile_time_error(sentence);
-  return sentence;
+/// A sentence as a template argument, so that GCC prints it in the diagnostic of a failed compile-time check.
+template <std::size_t N>
+struct fixed_sentence {
+  char text[N + 1]{};
+  consteval fixed_sentence(std::string_view s) {  // NOLINT(google-explicit-constructor): used in template arguments
+    for (std::size_t i = 0; i < N; ++i) text[i] = s[i];
+  }
+};
+
+/// Stops a compile-time check showing `sentence`: GCC prints the template argument, Clang the call's argument.
+template <fixed_sentence Sentence>
+constexpr void refuse(const char* sentence) {
+  compile_time_error(sentence);
 }
 
-}  // namespace detail
-
-/// The rule sentences of provider P, specialised in the provider's folder. Each member function (consteval: the
-/// sentences are read at run time through the tables) returns its sentence and, called with `diagnose` during constant
-/// evaluation, stops compilation showing it: `model`, `ratio`, `resolution`, `duration`, `auto_duration` (across all of
-/// P's models).
-template <provider_id P>
-struct provider_rules;
-
-namespace detail {
+/// Stops a compile-time check with the sentence `Table.*Rule` (a rule of a provider's table). Only reached
+/// during constant evaluation.
+template <const capability_table& Table, std::string_view capability_table::*Rule>
+constexpr void refuse_with() {
+  constexpr std::string_view sentence = Table.*Rule;
+  refuse<fixed_sentence<sentence.size()>(sentence)>(sentence.data());
+}
 
 /// Common sets for the provider tables.
 inline constexpr enum_set<generation_mode> all_modes{generation_mode::text, generation_mode::first_frame,

@@ -110,7 +110,7 @@ class checked_model {
   /// Accepts a constant model P offers; any other value does not compile, and the diagnostic names the models
   /// P offers (e.g. "Kinovi offers only seedance-2.0 and seedance-2.0-fast").
   consteval checked_model(seedance::model m) : value_(m) {
-    if (!capabilities_for(P).offers_model(m)) provider_rules<P>::model(true);
+    if (!capabilities_for(P).offers_model(m)) detail::refuse_with<capabilities_for(P), &capability_table::model_rule>();
   }
   /// The model. Never throws.
   constexpr seedance::model value() const noexcept { return value_; }
@@ -140,15 +140,15 @@ class checked_option {
   consteval checked_option(T v) : value_(v), set_(true) {
     constexpr const capability_table& caps = capabilities_for(P);
     if constexpr (std::is_same_v<T, aspect_ratio>) {
-      if (!caps.offers_ratio(v)) provider_rules<P>::ratio(true);
+      if (!caps.offers_ratio(v)) detail::refuse_with<caps, &capability_table::ratio_rule>();
     } else if constexpr (std::is_same_v<T, seedance::resolution>) {
-      if (!caps.offers_resolution(v)) provider_rules<P>::resolution(true);
+      if (!caps.offers_resolution(v)) detail::refuse_with<caps, &capability_table::resolution_rule>();
     } else {
       static_assert(std::is_same_v<T, seedance::duration>, "checked_option holds a ratio, resolution or duration");
       if (v == auto_duration) {
-        if (!caps.offers_auto_duration()) provider_rules<P>::auto_duration(true);
+        if (!caps.offers_auto_duration()) detail::refuse_with<caps, &capability_table::auto_duration_rule>();
       } else if (!caps.duration_ok(v)) {
-        provider_rules<P>::duration(true);
+        detail::refuse_with<caps, &capability_table::duration_rule>();
       }
     }
   }
@@ -219,50 +219,38 @@ struct request_for {
   boost::json::object extra{};
 
   /// The run-time request with the same values (copies). Throws only bad_alloc.
-  request to_request() const& {
-    request r;
-    r.model = model.value();
-    r.model_id = model_id;
-    r.prompt = prompt;
-    r.images = images;
-    r.videos = videos;
-    r.audios = audios;
-    copy_rest(r);
-    r.metadata = metadata;
-    r.extra = extra;
-    return r;
-  }
+  request to_request() const& { return convert(*this); }
 
   /// The run-time request with the same values (moves the strings, lists and objects). Throws only bad_alloc.
-  request to_request() && {
-    request r;
-    r.model = model.value();
-    r.model_id = std::move(model_id);
-    r.prompt = std::move(prompt);
-    r.images = std::move(images);
-    r.videos = std::move(videos);
-    r.audios = std::move(audios);
-    copy_rest(r);
-    r.metadata = std::move(metadata);
-    r.extra = std::move(extra);
-    return r;
-  }
+  request to_request() && { return convert(std::move(*this)); }
 
  private:
-  void copy_rest(request& r) const {
-    r.mode = mode;
-    r.ratio = ratio.to_optional();
-    r.resolution = resolution.to_optional();
-    r.duration = duration.to_optional();
-    r.seed = seed;
-    r.generate_audio = generate_audio;
-    r.upscale_4k = upscale_4k;
-    r.callback_url = callback_url;
-    r.watermark = watermark;
-    r.return_last_frame = return_last_frame;
-    r.expires_after = expires_after;
-    r.camera_fixed = camera_fixed;
-    r.high_bitrate = high_bitrate;
+  /// Copies from an lvalue, moves from an rvalue (`std::forward<Self>(self).member` is an xvalue then).
+  template <class Self>
+  static request convert(Self&& self) {
+    request r;
+    r.model = self.model.value();
+    r.model_id = std::forward<Self>(self).model_id;
+    r.prompt = std::forward<Self>(self).prompt;
+    r.images = std::forward<Self>(self).images;
+    r.videos = std::forward<Self>(self).videos;
+    r.audios = std::forward<Self>(self).audios;
+    r.mode = self.mode;
+    r.ratio = self.ratio.to_optional();
+    r.resolution = self.resolution.to_optional();
+    r.duration = self.duration.to_optional();
+    r.seed = self.seed;
+    r.generate_audio = self.generate_audio;
+    r.upscale_4k = self.upscale_4k;
+    r.callback_url = std::forward<Self>(self).callback_url;
+    r.watermark = self.watermark;
+    r.return_last_frame = self.return_last_frame;
+    r.expires_after = self.expires_after;
+    r.camera_fixed = self.camera_fixed;
+    r.high_bitrate = self.high_bitrate;
+    r.metadata = std::forward<Self>(self).metadata;
+    r.extra = std::forward<Self>(self).extra;
+    return r;
   }
 };
 
@@ -426,6 +414,44 @@ inline bool has_extension_of_kind(const boost::urls::url_view& u, std::string_vi
   return any_of({".mp3", ".wav"});
 }
 
+/// "jpeg, png and webp": the formats of `set`, in declaration order.
+inline std::string format_list(enum_set<media_format> set) {
+  std::string out;
+  std::size_t left = set.size();
+  for (const auto& info : media_formats) {
+    if (!set.contains(info.format)) continue;
+    if (!out.empty())
+      out += --left == 0 ? " and " : ", ";
+    else
+      --left;
+    out += info.name;
+  }
+  return out;
+}
+
+/// The formats `caps` accepts for media of `kind` ("images", "videos", "audios").
+constexpr enum_set<media_format> accepted_formats(const capability_table& caps, std::string_view kind) noexcept {
+  if (kind == "images") return caps.media_files.image_formats;
+  if (kind == "videos") return caps.media_files.video_formats;
+  return caps.media_files.audio_formats;
+}
+
+/// Adds a problem when the file name of `u`'s path names a format the provider does not accept for `kind` (or a
+/// format of another kind). Names without a known extension are left to the provider.
+inline void check_media_format(const capability_table& caps, std::string_view kind, const std::string& field,
+                               const boost::urls::url_view& u, std::string_view value, problem_collector& out) {
+  const std::string_view path = u.encoded_path();
+  const auto format =
+      media_format_from_name(path.substr(path.rfind('/') == std::string_view::npos ? 0 : path.rfind('/') + 1));
+  const enum_set<media_format> accepted = accepted_formats(caps, kind);
+  if (!format || accepted.empty() || accepted.contains(*format)) return;
+  const std::string_view noun = kind == "images" ? "images" : kind == "videos" ? "videos" : "audio clips";
+  out.add(field,
+          std::string(caps.display_name) + " accepts " + format_list(accepted) + " " + std::string(noun) +
+              "; this URL names a " + std::string(to_string(*format)) + " file",
+          shown_url(value));
+}
+
 inline void check_media(const capability_table& caps, std::string_view kind, std::size_t index, std::string_view value,
                         problem_collector& out) {
   std::string field(kind);
@@ -470,8 +496,9 @@ inline void check_media(const capability_table& caps, std::string_view kind, std
     const char* what = kind == "images"   ? ": an image URL must end in .jpg, .jpeg, .png, .webp, .gif or .bmp"
                        : kind == "videos" ? ": a video URL must end in .mp4, .mov or .m4v"
                                           : ": an audio URL must end in .mp3 or .wav";
-    out.add(std::move(field), name + " tells media apart by extension" + what, shown_url(value));
+    return out.add(std::move(field), name + " tells media apart by extension" + what, shown_url(value));
   }
+  check_media_format(caps, kind, field, u, value, out);
 }
 
 /// Checks that every @imageN / @videoN / @audioN tag (case-insensitive) names a reference that exists.
@@ -679,8 +706,8 @@ inline std::vector<problem> validate(provider_id p, const request& r, const prov
 /// validate() with the earlier options type (`{.kinovi_legacy_schema = true}`). A template so that a plain `{}`
 /// picks the provider_options overload. Throws only bad_alloc.
 template <class Options = validate_options>
-requires std::same_as<Options, validate_options>
-std::vector<problem> validate(provider_id p, const request& r, const Options& options) {
+requires std::same_as<Options, validate_options> std::vector<problem> validate(provider_id p, const request& r,
+                                                                               const Options& options) {
   return validate(p, r, static_cast<provider_options>(options));
 }
 

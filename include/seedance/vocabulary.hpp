@@ -152,12 +152,15 @@ inline constexpr std::array<model, 3> all_models{model::seedance_2_0, model::see
                                                  model::seedance_1_5_pro};
 
 /// Parses the library's names, case-insensitively. Also accepts common spellings: "2.0", "fast", "1.5-pro",
-/// "seedance-20", "16x9", "1080P", "4K", "2160p". Returns nullopt for anything else. Never throws.
+/// "seedance-20", "seedance2.0-pro", "seedance2.0-fast", "16x9", "1080P", "4K", "2160p". Returns nullopt for
+/// anything else. Never throws.
 constexpr std::optional<model> parse_model(std::string_view text) noexcept {
   if (auto m = detail::parse_from(detail::model_names, text)) return m;
-  if (detail::iequals(text, "2.0") || detail::iequals(text, "seedance-20") || detail::iequals(text, "seedance2.0"))
+  if (detail::iequals(text, "2.0") || detail::iequals(text, "seedance-20") || detail::iequals(text, "seedance2.0") ||
+      detail::iequals(text, "seedance2.0-pro"))
     return model::seedance_2_0;
-  if (detail::iequals(text, "fast") || detail::iequals(text, "2.0-fast") || detail::iequals(text, "seedance2-fast"))
+  if (detail::iequals(text, "fast") || detail::iequals(text, "2.0-fast") || detail::iequals(text, "seedance2-fast") ||
+      detail::iequals(text, "seedance2.0-fast"))
     return model::seedance_2_0_fast;
   if (detail::iequals(text, "1.5-pro") || detail::iequals(text, "1.5")) return model::seedance_1_5_pro;
   return std::nullopt;

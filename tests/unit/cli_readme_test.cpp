@@ -79,7 +79,8 @@ std::string durations_text(const model_capability& m) {
 std::string resolutions_text(const model_capability& m) {
   std::vector<std::string> parts;
   for (auto r : {resolution::p480, resolution::p720, resolution::p1080, resolution::p4k})
-    if (m.resolutions.contains(r)) parts.emplace_back(to_string(r));
+    if (m.resolutions.contains(r))
+      parts.emplace_back(std::string(to_string(r)) + (m.catalog_only_resolutions.contains(r) ? " (catalog only)" : ""));
   return join(parts);
 }
 

@@ -2,7 +2,7 @@
 // own title and section), the fact quoted verbatim, and a check against the capability tables, the price tables,
 // validation and the wire codecs. A failing row prints the document and the quote.
 //
-// Rows marked `known_gap` (written `s.gap(quote, what is missing, check)`) state a documented fact the library does
+// Rows marked `known_gap` (written `s.row(quote, check)`) state a documented fact the library does
 // not hold yet. Their check still runs: while it fails the row is reported as skipped with the gap named; once the
 // library holds the fact the row fails and asks for the mark to be removed (turn it into `s.row(quote, check)`),
 // so a fixed gap cannot stay hidden. ProviderDocsTable prints the rows and gaps per document.
@@ -337,13 +337,10 @@ void kinovi_resolution_price_rows(sheet& s) {
             "Fast 480p with the 4K upscale");
   });
   s.section("pricing, the default resolution (Pro)");
-  s.gap("| 1080p (default) | 83 cr/sec | — |",
-        "a legacy estimate without a resolution assumes 720p (200 credits for 5 s Pro); the documented default "
-        "1080p bills 83 cr/s (415 credits)",
-        [](verdict& v) {
-          const auto e = kinovi_estimate(priced(model::seedance_2_0, std::nullopt, 5));
-          v.equal(credits_of(e), std::optional(415.0), "5 s Pro with no resolution (basis: " + e.basis + ")");
-        });
+  s.row("| 1080p (default) | 83 cr/sec | — |", [](verdict& v) {
+    const auto e = kinovi_estimate(priced(model::seedance_2_0, std::nullopt, 5));
+    v.equal(credits_of(e), std::optional(415.0), "5 s Pro with no resolution (basis: " + e.basis + ")");
+  });
   s.section("pricing, the default resolution (Fast has no 1080p: its default is priced at 720p, 28 cr/sec)");
   s.row("| 1080p (default) | 83 cr/sec | — |", [](verdict& v) {
     const auto e = kinovi_estimate(priced(model::seedance_2_0_fast, std::nullopt, 5));
@@ -517,12 +514,11 @@ void kinovi_http_rows(sheet& s, std::string cause400, const std::function<void(v
     v.equal(t.id, std::string("task_abc"), "task id of a 200 create");
     v.equal(t.state, task_state::queued, "state after a 200 create");
   });
-  s.gap("400 | Invalid parameters", "a 400 whose message is only \"Invalid parameters\" is reported as rejected",
-        [](verdict& v) {
-          const auto e = sd::kinovi::decode_error(response(400, R"({"message":"Invalid parameters"})"));
-          v.equal(code_of(e), errc::invalid_request, "errc of HTTP 400 \"Invalid parameters\"");
-          v.equal(e.details().provider_message, std::string("Invalid parameters"), "the provider's message");
-        });
+  s.row("400 | Invalid parameters", [](verdict& v) {
+    const auto e = sd::kinovi::decode_error(response(400, R"({"message":"Invalid parameters"})"));
+    v.equal(code_of(e), errc::invalid_request, "errc of HTTP 400 \"Invalid parameters\"");
+    v.equal(e.details().provider_message, std::string("Invalid parameters"), "the provider's message");
+  });
   s.section("HTTP status, common causes (refused before sending)");
   s.row("400 | Invalid parameters | " + cause400, check_cause400);
   s.section("HTTP status");
@@ -638,20 +634,18 @@ std::vector<fact> kinovi_image_to_video() {
   s.row("Single or dual image input, 4K upscale, and multiple aspect ratios.", [](verdict& v) {
     v.holds(blames_nothing(kinovi_problems(frames({img1}))), "single image accepted");
     v.holds(blames_nothing(kinovi_problems(frames({img1, img2}))), "dual image accepted");
-    v.holds(sd::supports(provider_id::kinovi, sd::feature::upscale_4k), "the Kinovi table offers the 4K upscale");
+    v.holds(sd::kinovi_legacy_capabilities.supports(sd::feature::upscale_4k),
+            "the Kinovi table of this page's (legacy) schema offers the 4K upscale");
   });
   kinovi_mode_rows(s);
   kinovi_resolution_price_rows(s);
   kinovi_request_rows(s, "seedance-20 (seedance2.0-pro) or seedance2-fast (seedance2.0-fast)");
   s.section("request parameters, other model names");
-  s.gap("seedance-20 (seedance2.0-pro) or seedance2-fast (seedance2.0-fast)",
-        "the document's other names of the two models, seedance2.0-pro and seedance2.0-fast, are not parsed",
-        [](verdict& v) {
-          v.equal(sd::parse_model("seedance2.0-pro"), std::optional(model::seedance_2_0),
-                  "parse_model(\"seedance2.0-pro\")");
-          v.equal(sd::parse_model("seedance2.0-fast"), std::optional(model::seedance_2_0_fast),
-                  "parse_model(\"seedance2.0-fast\")");
-        });
+  s.row("seedance-20 (seedance2.0-pro) or seedance2-fast (seedance2.0-fast)", [](verdict& v) {
+    v.equal(sd::parse_model("seedance2.0-pro"), std::optional(model::seedance_2_0), "parse_model(\"seedance2.0-pro\")");
+    v.equal(sd::parse_model("seedance2.0-fast"), std::optional(model::seedance_2_0_fast),
+            "parse_model(\"seedance2.0-fast\")");
+  });
   kinovi_image_input_rows(s);
   kinovi_common_input_rows(s);
   kinovi_keyframe_mode_rows(s);
@@ -696,12 +690,11 @@ void price_by_duration_rows(sheet& s, model m, std::string_view label, std::init
               "credits with the 4K upscale (basis: " + upscaled.basis + ")");
     });
     s.section("price by duration, " + std::string(label) + ", dollars");
-    s.gap(line, "Kinovi estimates carry credits only; the page prices 1 credit at $0.005 (160 credits = $0.80)",
-          [m, p](verdict& v) {
-            v.near(usd_of(kinovi_estimate(priced(m, resolution::p720, p.seconds))), p.dollars, "price in dollars");
-            v.near(usd_of(kinovi_estimate(priced(m, resolution::p720, p.seconds, true))), p.upscale_dollars,
-                   "price in dollars with the 4K upscale");
-          });
+    s.row(line, [m, p](verdict& v) {
+      v.near(usd_of(kinovi_estimate(priced(m, resolution::p720, p.seconds))), p.dollars, "price in dollars");
+      v.near(usd_of(kinovi_estimate(priced(m, resolution::p720, p.seconds, true))), p.upscale_dollars,
+             "price in dollars with the 4K upscale");
+    });
   }
 }
 
@@ -723,15 +716,11 @@ std::vector<fact> kinovi_image_to_video_model() {
                           {10, 280, 1.40, 560, 2.80},
                           {15, 420, 2.10, 840, 4.20}});
   s.section("price by duration, seedance-20 (this page has no outputResolution field)");
-  s.gap("| 5s | 200 | $1.00 | 340 credits ($1.70) |",
-        "this page prices 40 credits/s and has no outputResolution; the other Kinovi pages default to 1080p at 83 "
-        "credits/s. An estimate without a resolution must not under-state (415) and its basis must give this "
-        "page's 200 as the alternative",
-        [](verdict& v) {
-          const auto e = kinovi_estimate(priced(model::seedance_2_0, std::nullopt, 5));
-          v.holds(credits_of(e) && *credits_of(e) >= 415.0, "5 s Pro with no resolution is at least 415 credits");
-          v.holds(e.basis.find("200") != std::string::npos, "the basis names the 200-credit figure: " + e.basis);
-        });
+  s.row("| 5s | 200 | $1.00 | 340 credits ($1.70) |", [](verdict& v) {
+    const auto e = kinovi_estimate(priced(model::seedance_2_0, std::nullopt, 5));
+    v.holds(credits_of(e) && *credits_of(e) >= 415.0, "5 s Pro with no resolution is at least 415 credits");
+    v.holds(e.basis.find("200") != std::string::npos, "the basis names the 200-credit figure: " + e.basis);
+  });
   kinovi_request_rows(s, "seedance-20 (standard) or seedance2-fast (faster, lower cost)");
   s.section("request parameters, model");
   s.row("seedance2-fast (faster, lower cost)", [](verdict& v) {
@@ -797,14 +786,11 @@ std::vector<fact> aihubmax_image_to_video() {
     v.holds(blames(problems_of(provider_id::aihubmax, r), "resolution"), "4k refused");
   });
   s.section("overview, 1080p (not listed here; offered from the provider's catalog)");
-  s.gap("Supports 480p / 720p resolution",
-        "the library offers 1080p for seedance-2.0 from the provider's catalog; neither the table nor the "
-        "estimate says that this is catalog only",
-        [](verdict& v) {
-          const auto e = sd::estimate(provider_id::aihubmax, priced(model::seedance_2_0, resolution::p1080, 5));
-          v.holds(e.basis.find("catalog") != std::string::npos,
-                  "the estimate at 1080p says 1080p is catalog only: " + e.basis);
-        });
+  s.row("Supports 480p / 720p resolution", [](verdict& v) {
+    const auto e = sd::estimate(provider_id::aihubmax, priced(model::seedance_2_0, resolution::p1080, 5));
+    v.holds(e.basis.find("catalog") != std::string::npos,
+            "the estimate at 1080p says 1080p is catalog only: " + e.basis);
+  });
   s.section("overview");
   s.row("4-15 second duration", [](verdict& v) {
     for (model m : {model::seedance_2_0, model::seedance_2_0_fast}) {
@@ -865,11 +851,10 @@ std::vector<fact> aihubmax_image_to_video() {
       v.holds(blames_nothing(problems_of(provider_id::aihubmax, with_image(url))), std::string("accepted: ") + url);
   });
   s.section("body, start frame image, other formats");
-  s.gap("Supports JPEG / PNG / WebP, max 30MB",
-        "the aihubmax table holds no image formats: a GIF start frame passes validation", [](verdict& v) {
-          v.holds(blames(problems_of(provider_id::aihubmax, with_image("https://example.com/a.gif")), "images"),
-                  "a .gif start frame is refused");
-        });
+  s.row("Supports JPEG / PNG / WebP, max 30MB", [](verdict& v) {
+    v.holds(blames(problems_of(provider_id::aihubmax, with_image("https://example.com/a.gif")), "images"),
+            "a .gif start frame is refused");
+  });
   s.section("body, start frame image");
   s.row("Used as the starting frame for video generation", [](verdict& v) {
     const auto body = aihubmax_body(frames({img1, img2}));
@@ -945,11 +930,10 @@ std::vector<fact> aihubmax_image_to_video() {
     v.holds(blames_nothing(problems_of(provider_id::aihubmax, r)), "a WebP end frame accepted");
   });
   s.section("body, end frame image, other formats");
-  s.gap("Supports JPEG / PNG / WebP, max 30MB",
-        "the aihubmax table holds no image formats: a BMP end frame passes validation", [](verdict& v) {
-          sd::request r = frames({img1, "https://example.com/b.bmp"});
-          v.holds(blames(problems_of(provider_id::aihubmax, r), "images"), "a .bmp end frame is refused");
-        });
+  s.row("Supports JPEG / PNG / WebP, max 30MB", [](verdict& v) {
+    sd::request r = frames({img1, "https://example.com/b.bmp"});
+    v.holds(blames(problems_of(provider_id::aihubmax, r), "images"), "a .bmp end frame is refused");
+  });
   s.section("body, end frame image");
   s.row("If not provided, the model generates freely based on the prompt", [](verdict& v) {
     v.equal(at(aihubmax_body(frames({img1})), {"end_image_url"}), std::optional<boost::json::value>{},
@@ -1074,14 +1058,10 @@ std::vector<fact> kinovi_omni_reference() {
     v.equal(credits_of(e), std::optional(240.0), "credits (basis: " + e.basis + ")");
   });
   s.section("pricing, the default resolution with a reference video");
-  s.gap("| 1080p (default) | 83 cr/sec | ... | Video input surcharge (1080p) | +17 cr/sec |",
-        "a legacy estimate without a resolution assumes 720p; with a reference video the documented default 1080p "
-        "bills (83+17) x 5 = 500 credits for 5 s Pro",
-        [](verdict& v) {
-          const auto e = kinovi_estimate(priced(model::seedance_2_0, std::nullopt, 5, false, true));
-          v.equal(credits_of(e), std::optional(500.0),
-                  "5 s Pro with a video and no resolution (basis: " + e.basis + ")");
-        });
+  s.row("| 1080p (default) | 83 cr/sec | ... | Video input surcharge (1080p) | +17 cr/sec |", [](verdict& v) {
+    const auto e = kinovi_estimate(priced(model::seedance_2_0, std::nullopt, 5, false, true));
+    v.equal(credits_of(e), std::optional(500.0), "5 s Pro with a video and no resolution (basis: " + e.basis + ")");
+  });
   s.section("@ reference syntax");
   s.row("@image1, @image2 → references images by position in the urls array (images only)", [](verdict& v) {
     sd::request r = frames({img1, img2, img3});
@@ -1170,15 +1150,14 @@ std::vector<fact> kinovi_omni_reference() {
         v.equal(at(kinovi_body(omni()), {"inputs", "urls"}),
                 std::optional(boost::json::value(boost::json::array{img1, vid1})), "images and videos in inputs.urls");
       });
-  s.gap("Can include images (JPEG, PNG, WebP) and videos (MP4).",
-        "the Kinovi table holds no media formats: a GIF image and a MOV video pass validation", [](verdict& v) {
-          sd::request r = omni();
-          r.images = {"https://example.com/a.gif"};
-          r.videos = {"https://example.com/clip.mov"};
-          const auto problems = kinovi_problems(r);
-          v.holds(blames(problems, "images"), "a .gif reference image is refused");
-          v.holds(blames(problems, "videos"), "a .mov reference video is refused");
-        });
+  s.row("Can include images (JPEG, PNG, WebP) and videos (MP4).", [](verdict& v) {
+    sd::request r = omni();
+    r.images = {"https://example.com/a.gif"};
+    r.videos = {"https://example.com/clip.mov"};
+    const auto problems = kinovi_problems(r);
+    v.holds(blames(problems, "images"), "a .gif reference image is refused");
+    v.holds(blames(problems, "videos"), "a .mov reference video is refused");
+  });
   s.row("Must be publicly accessible URLs.", [](verdict& v) {
     sd::request r = omni();
     r.videos = {"data:video/mp4;base64,AAAA"};
@@ -1235,12 +1214,11 @@ std::vector<fact> kinovi_omni_reference() {
     r.images.push_back("https://example.com/i9.png");
     v.holds(blames(kinovi_problems(r), "images"), "ten images refused");
   });
-  s.gap("| Images | 9 | JPEG, PNG, or WebP.", "the Kinovi table holds no image formats: a BMP image passes validation",
-        [](verdict& v) {
-          sd::request r = omni();
-          r.images = {"https://example.com/a.bmp"};
-          v.holds(blames(kinovi_problems(r), "images"), "a .bmp image is refused");
-        });
+  s.row("| Images | 9 | JPEG, PNG, or WebP.", [](verdict& v) {
+    sd::request r = omni();
+    r.images = {"https://example.com/a.bmp"};
+    v.holds(blames(kinovi_problems(r), "images"), "a .bmp image is refused");
+  });
   s.row("| Videos | 3 | MP4 format. Each video max 15 seconds. |", [](verdict& v) {
     v.equal(sd::kinovi_capabilities.media.max_videos, 3, "most videos");
     sd::request r = omni();
@@ -1249,12 +1227,11 @@ std::vector<fact> kinovi_omni_reference() {
     r.videos.push_back("https://example.com/d.mp4");
     v.holds(blames(kinovi_problems(r), "videos"), "four videos refused");
   });
-  s.gap("| Videos | 3 | MP4 format.", "the Kinovi table holds no video formats: a WebM video passes validation",
-        [](verdict& v) {
-          sd::request r = omni();
-          r.videos = {"https://example.com/clip.webm"};
-          v.holds(blames(kinovi_problems(r), "videos"), "a .webm video is refused");
-        });
+  s.row("| Videos | 3 | MP4 format.", [](verdict& v) {
+    sd::request r = omni();
+    r.videos = {"https://example.com/clip.webm"};
+    v.holds(blames(kinovi_problems(r), "videos"), "a .webm video is refused");
+  });
   s.row("| Audio | 3 | MP3, WAV, or other common audio formats. Total duration max 15 seconds. |", [](verdict& v) {
     v.equal(sd::kinovi_capabilities.media.max_audios, 3, "most audio clips");
     sd::request r = omni();

@@ -15,6 +15,7 @@
 #include <seedance/providers/aihubmax.hpp>
 #include <seedance/providers/ark.hpp>
 #include <seedance/providers/kinovi.hpp>
+#include <seedance/providers/provider.hpp>
 #include <seedance/providers/seedance2ink.hpp>
 #include <seedance/request.hpp>
 #include <seedance/task.hpp>
@@ -169,6 +170,7 @@ class any_provider {
     return with_provider(id, []<provider_id P>(provider_constant<P>) -> codec_variant {
       using codec = std::variant_alternative_t<static_cast<std::size_t>(P), codec_variant>;
       static_assert(codec::id == P, "codec_variant lists the codecs in provider_id order");
+      static_assert(provider<codec>, "every codec supplies what a provider folder must (providers/provider.hpp)");
       return codec{};
     });
   }

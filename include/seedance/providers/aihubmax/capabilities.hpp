@@ -14,26 +14,6 @@
 
 namespace seedance {
 
-/// aihubmax's rule sentences, each written once (see provider_rules).
-template <>
-struct provider_rules<provider_id::aihubmax> {
-  static consteval std::string_view model(bool diagnose = false) {
-    return detail::say(diagnose, "aihubmax offers only seedance-2.0 and seedance-2.0-fast");
-  }
-  static consteval std::string_view ratio(bool diagnose = false) {
-    return detail::say(diagnose, "aihubmax offers 16:9, 9:16, 1:1, 4:3, 3:4, 21:9 and adaptive");
-  }
-  static consteval std::string_view resolution(bool diagnose = false) {
-    return detail::say(diagnose, "aihubmax offers only 480p, 720p and 1080p (1080p: catalog only)");
-  }
-  static consteval std::string_view duration(bool diagnose = false) {
-    return detail::say(diagnose, "aihubmax offers durations from 4 to 15 seconds, or auto (-1)");
-  }
-  static consteval std::string_view auto_duration(bool diagnose = false) {
-    return detail::say(diagnose, "aihubmax offers auto duration (-1)");
-  }
-};
-
 /// aihubmax unified API.
 inline constexpr capability_table aihubmax_capabilities{
     .id = provider_id::aihubmax,
@@ -75,11 +55,11 @@ inline constexpr capability_table aihubmax_capabilities{
     .max_prompt_code_points = 5000,
     .prompt_required = detail::all_modes,
     .features = {feature::progress, feature::seed, feature::audio_toggle},
-    .model_rule = provider_rules<provider_id::aihubmax>::model(),
-    .ratio_rule = provider_rules<provider_id::aihubmax>::ratio(),
-    .resolution_rule = provider_rules<provider_id::aihubmax>::resolution(),
-    .duration_rule = provider_rules<provider_id::aihubmax>::duration(),
-    .auto_duration_rule = provider_rules<provider_id::aihubmax>::auto_duration(),
+    .model_rule = "aihubmax offers only seedance-2.0 and seedance-2.0-fast",
+    .ratio_rule = "aihubmax offers 16:9, 9:16, 1:1, 4:3, 3:4, 21:9 and adaptive",
+    .resolution_rule = "aihubmax offers only 480p, 720p and 1080p (1080p: catalog only)",
+    .duration_rule = "aihubmax offers durations from 4 to 15 seconds, or auto (-1)",
+    .auto_duration_rule = "aihubmax offers auto duration (-1)",
 };
 
 }  // namespace seedance

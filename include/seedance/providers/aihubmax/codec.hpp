@@ -52,10 +52,9 @@ struct aihubmax {
   static constexpr std::string_view status_path = "/v1/tasks";
 
   /// The create request: POST /v1/videos/generations. The model id follows the mode (text, image or reference
-  /// to video) unless `r.model_id` is set; `callback_url` is sent when the request has one (aihubmax documents
-  /// it for its other models, not for Seedance); `r.extra` is merged last as a JSON Merge Patch. Throws
-  /// seedance::error(errc::invalid_request) listing every field that cannot be expressed (model 1.5 pro, 4k,
-  /// duration outside 4..15 and not auto, media that do not fit the mode, options aihubmax lacks).
+  /// to video) unless `r.model_id` is set; `r.extra` is merged last as a JSON Merge Patch (the way to send a
+  /// `callback_url`, which aihubmax documents for its other models, not for Seedance). Throws
+  /// seedance::error(errc::invalid_request) listing every problem validate() finds (the one rule path).
   static http::request encode_create(const request& r, const codec_options& o = {});
 
   /// The task of a 2xx create response (state queued while `pending`). Throws seedance::error(bad_response)
@@ -289,7 +288,6 @@ inline http::request aihubmax::encode_create(const request& r, const codec_optio
       if (!r.audios.empty()) body["audio_urls"] = codec::string_array(r.audios);
       break;
   }
-  if (!r.callback_url.empty()) body["callback_url"] = r.callback_url;
 
   codec::merge_patch(body, r.extra);
   return codec::json_post(std::string(create_target), body);

@@ -20,26 +20,6 @@ enum class ark_region : std::uint8_t {
   volcengine,  ///< Volcengine Ark (China), https://ark.cn-beijing.volces.com/api/v3
 };
 
-/// Ark's rule sentences, each written once (see provider_rules).
-template <>
-struct provider_rules<provider_id::ark> {
-  static consteval std::string_view model(bool diagnose = false) {
-    return detail::say(diagnose, "Ark offers seedance-2.0, seedance-2.0-fast and seedance-1.5-pro");
-  }
-  static consteval std::string_view ratio(bool diagnose = false) {
-    return detail::say(diagnose, "Ark offers 16:9, 9:16, 1:1, 4:3, 3:4, 21:9 and adaptive");
-  }
-  static consteval std::string_view resolution(bool diagnose = false) {
-    return detail::say(diagnose, "Ark offers 480p, 720p, 1080p and 4k (4k with seedance-2.0 only)");
-  }
-  static consteval std::string_view duration(bool diagnose = false) {
-    return detail::say(diagnose, "Ark offers durations from 4 to 15 seconds (seedance-1.5-pro: 4 to 12), or auto (-1)");
-  }
-  static consteval std::string_view auto_duration(bool diagnose = false) {
-    return detail::say(diagnose, "Ark offers auto duration (-1)");
-  }
-};
-
 /// BytePlus ModelArk / Volcengine Ark.
 inline constexpr capability_table ark_capabilities{
     .id = provider_id::ark,
@@ -84,11 +64,11 @@ inline constexpr capability_table ark_capabilities{
     .features = {feature::cancel, feature::webhook, feature::seed, feature::audio_toggle, feature::native_4k,
                  feature::list, feature::data_uri_media, feature::asset_media, feature::watermark, feature::last_frame,
                  feature::execution_expiry, feature::camera_fixed},
-    .model_rule = provider_rules<provider_id::ark>::model(),
-    .ratio_rule = provider_rules<provider_id::ark>::ratio(),
-    .resolution_rule = provider_rules<provider_id::ark>::resolution(),
-    .duration_rule = provider_rules<provider_id::ark>::duration(),
-    .auto_duration_rule = provider_rules<provider_id::ark>::auto_duration(),
+    .model_rule = "Ark offers seedance-2.0, seedance-2.0-fast and seedance-1.5-pro",
+    .ratio_rule = "Ark offers 16:9, 9:16, 1:1, 4:3, 3:4, 21:9 and adaptive",
+    .resolution_rule = "Ark offers 480p, 720p, 1080p and 4k (4k with seedance-2.0 only)",
+    .duration_rule = "Ark offers durations from 4 to 15 seconds (seedance-1.5-pro: 4 to 12), or auto (-1)",
+    .auto_duration_rule = "Ark offers auto duration (-1)",
 };
 
 }  // namespace seedance

@@ -25,33 +25,7 @@ struct kinovi_options {
   kinovi_schema schema = kinovi_schema::current;
 };
 
-/// Kinovi's rule sentences, each written once (see provider_rules).
-template <>
-struct provider_rules<provider_id::kinovi> {
-  static consteval std::string_view model(bool diagnose = false) {
-    return detail::say(diagnose, "Kinovi offers only seedance-2.0 and seedance-2.0-fast");
-  }
-  static consteval std::string_view ratio(bool diagnose = false) {
-    return detail::say(diagnose, "Kinovi offers 16:9, 9:16, 1:1, 4:3, 3:4 and 21:9, not adaptive");
-  }
-  static consteval std::string_view resolution(bool diagnose = false) {
-    return detail::say(diagnose, "Kinovi offers 480p, 720p, 1080p and 4k (1080p and 4k with seedance-2.0 only)");
-  }
-  static consteval std::string_view duration(bool diagnose = false) {
-    return detail::say(diagnose, "Kinovi offers durations from 4 to 15 seconds");
-  }
-  static consteval std::string_view auto_duration(bool diagnose = false) {
-    return detail::say(diagnose, "Kinovi does not offer auto duration; give 4 to 15 seconds");
-  }
-  /// Resolutions of the legacy schema: no native 4k.
-  static consteval std::string_view legacy_resolution() {
-    return "the Kinovi legacy schema offers 480p, 720p and 1080p (1080p with seedance-2.0 only); 4k only as "
-           "upscale_4k";
-  }
-};
-
 namespace detail::kinovi_facts {
-using rules = provider_rules<provider_id::kinovi>;
 
 // Materials (Omni Reference page): images JPEG, PNG or WebP; videos MP4, each at most 15 s; audio MP3, WAV or
 // other common formats, at most 15 s in all.
@@ -94,34 +68,28 @@ inline constexpr capability_table kinovi_capabilities{
     .legacy_max_prompt_code_points = 4000,
     .prompt_required = detail::all_modes,
     .features = {feature::webhook, feature::seed, feature::audio_toggle, feature::native_4k, feature::high_bitrate},
-    .model_rule = detail::kinovi_facts::rules::model(),
-    .ratio_rule = detail::kinovi_facts::rules::ratio(),
-    .resolution_rule = detail::kinovi_facts::rules::resolution(),
-    .duration_rule = detail::kinovi_facts::rules::duration(),
-    .auto_duration_rule = detail::kinovi_facts::rules::auto_duration(),
+    .model_rule = "Kinovi offers only seedance-2.0 and seedance-2.0-fast",
+    .ratio_rule = "Kinovi offers 16:9, 9:16, 1:1, 4:3, 3:4 and 21:9, not adaptive",
+    .resolution_rule = "Kinovi offers 480p, 720p, 1080p and 4k (1080p and 4k with seedance-2.0 only)",
+    .duration_rule = "Kinovi offers durations from 4 to 15 seconds",
+    .auto_duration_rule = "Kinovi does not offer auto duration; give 4 to 15 seconds",
 };
 
-/// Kinovi, legacy schema: prompt at most 4000 characters and optional in the frame modes, 1080p the default,
-/// 4k only as an upscale (`upscale_4k`), no seed, no generate_audio, no bitrate mode.
-inline constexpr capability_table kinovi_legacy_capabilities{
-    .id = provider_id::kinovi,
-    .display_name = "Kinovi (legacy schema)",
-    .models = {{detail::kinovi_facts::pro(detail::up_to_1080p,
-                                          "the Kinovi legacy schema offers seedance-2.0 at 480p, 720p and 1080p"),
-                detail::kinovi_facts::fast, detail::not_offered(model::seedance_1_5_pro)}},
-    .ratios = detail::fixed_ratios,
-    .media = {.max_images = 9, .max_videos = 3, .max_audios = 3},
-    .media_files = detail::kinovi_facts::materials,
-    .max_prompt_code_points = 4000,
-    .legacy_max_prompt_code_points = 4000,
-    .prompt_required = {generation_mode::text, generation_mode::reference},
-    .features = {feature::webhook, feature::upscale_4k},
-    .model_rule = detail::kinovi_facts::rules::model(),
-    .ratio_rule = detail::kinovi_facts::rules::ratio(),
-    .resolution_rule = detail::kinovi_facts::rules::legacy_resolution(),
-    .duration_rule = detail::kinovi_facts::rules::duration(),
-    .auto_duration_rule = detail::kinovi_facts::rules::auto_duration(),
-};
+/// Kinovi, legacy schema: what differs from the current one. Prompt at most 4000 characters and optional in the
+/// frame modes, 1080p the default, 4k only as an upscale (`upscale_4k`), no seed, no generate_audio, no bitrate
+/// mode.
+inline constexpr capability_table kinovi_legacy_capabilities = [] {
+  capability_table legacy = kinovi_capabilities;
+  legacy.display_name = "Kinovi (legacy schema)";
+  legacy.models[0] = detail::kinovi_facts::pro(detail::up_to_1080p,
+                                               "the Kinovi legacy schema offers seedance-2.0 at 480p, 720p and 1080p");
+  legacy.max_prompt_code_points = 4000;
+  legacy.prompt_required = {generation_mode::text, generation_mode::reference};
+  legacy.features = {feature::webhook, feature::upscale_4k};
+  legacy.resolution_rule =
+      "the Kinovi legacy schema offers 480p, 720p and 1080p (1080p with seedance-2.0 only); 4k only as upscale_4k";
+  return legacy;
+}();
 
 /// The table of a Kinovi schema. Never throws.
 constexpr const capability_table& capabilities_for(kinovi_schema schema) noexcept {

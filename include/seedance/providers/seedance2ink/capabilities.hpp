@@ -12,27 +12,8 @@
 
 namespace seedance {
 
-/// seedance2.ink's rule sentences, each written once (see provider_rules).
-template <>
-struct provider_rules<provider_id::seedance2ink> {
-  static consteval std::string_view model(bool diagnose = false) {
-    return detail::say(diagnose, "seedance2.ink offers seedance-2.0, seedance-2.0-fast and seedance-1.5-pro");
-  }
-  static consteval std::string_view ratio(bool diagnose = false) {
-    return detail::say(diagnose, "seedance2.ink offers only 16:9, 9:16 and 1:1");
-  }
-  static consteval std::string_view resolution(bool diagnose = false) {
-    return detail::say(diagnose, "seedance2.ink offers only 480p, 720p and 1080p");
-  }
-  static consteval std::string_view duration(bool diagnose = false) {
-    return detail::say(diagnose, "seedance2.ink offers durations from 4 to 15 seconds (seedance-1.5-pro: 5 or 10)");
-  }
-  static consteval std::string_view auto_duration(bool diagnose = false) {
-    return detail::say(diagnose, "seedance2.ink does not offer auto duration; give a number of seconds");
-  }
-};
-
 namespace detail::seedance2ink_facts {
+inline constexpr std::string_view resolutions = "seedance2.ink offers only 480p, 720p and 1080p";
 inline constexpr model_capability offer(model m, duration_set durations, std::string_view duration_rule,
                                         std::string_view mode_rule) {
   return {.model = m,
@@ -40,7 +21,7 @@ inline constexpr model_capability offer(model m, duration_set durations, std::st
           .resolutions = up_to_1080p,
           .durations = durations,
           .modes = all_modes,
-          .resolution_rule = provider_rules<provider_id::seedance2ink>::resolution(),
+          .resolution_rule = resolutions,
           .duration_rule = duration_rule,
           .mode_rule = mode_rule};
 }
@@ -76,11 +57,11 @@ inline constexpr capability_table seedance2ink_capabilities{
     .prompt_required = detail::all_modes,
     .features = {feature::cancel, feature::webhook, feature::metadata},
     .infers_mode_from_media = true,
-    .model_rule = provider_rules<provider_id::seedance2ink>::model(),
-    .ratio_rule = provider_rules<provider_id::seedance2ink>::ratio(),
-    .resolution_rule = provider_rules<provider_id::seedance2ink>::resolution(),
-    .duration_rule = provider_rules<provider_id::seedance2ink>::duration(),
-    .auto_duration_rule = provider_rules<provider_id::seedance2ink>::auto_duration(),
+    .model_rule = "seedance2.ink offers seedance-2.0, seedance-2.0-fast and seedance-1.5-pro",
+    .ratio_rule = "seedance2.ink offers only 16:9, 9:16 and 1:1",
+    .resolution_rule = detail::seedance2ink_facts::resolutions,
+    .duration_rule = "seedance2.ink offers durations from 4 to 15 seconds (seedance-1.5-pro: 5 or 10)",
+    .auto_duration_rule = "seedance2.ink does not offer auto duration; give a number of seconds",
 };
 
 }  // namespace seedance
