@@ -1,8 +1,43 @@
 // examples/cli/batch.hpp - `seedance batch`: a manifest of requests run with a concurrency limit, journaled so
-// that a rerun after a crash resumes without creating any task twice. Included at the end of commands.hpp.
+// that a rerun after a crash resumes without creating any task twice. prepare_batch() reads the manifest and
+// the journal; batch_runner runs the jobs on the program's io_context and client (commands.hpp hands them
+// over in a batch_context).
 #pragma once
 
-#include "commands.hpp"
+#include "args.hpp"
+#include "common.hpp"
+#include "exit_codes.hpp"
+#include "journal.hpp"
+#include "json_text.hpp"
+#include "manifest.hpp"
+#include "progress.hpp"
+
+#include <seedance/seedance.hpp>
+
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
 
 namespace seedance_cli {
 
@@ -27,12 +62,24 @@ struct batch_job {
   std::string name() const { return "line " + std::to_string(spec.line) + " (" + spec.key + ")"; }
 };
 
+/// What a batch run uses of the program around it. Every reference must outlive the batch_runner.
+struct batch_context {
+  const options& opts;        ///< the parsed command line
+  const terminal& term;       ///< where the summary goes
+  asio::io_context& io;       ///< the program's io_context; the runner's coroutines run on it
+  client_type& client;        ///< sends the creates, waits and downloads
+  progress_display& display;  ///< progress and --json events
+  const bool& interrupted;    ///< set by the program's signal handler
+  bool simulated = false;     ///< the built-in simulator stands in for the provider
+};
+
 /// Runs the jobs of one batch: a dispatcher starting jobs while fewer than the limit are in flight, and one
-/// coroutine per job. Single-threaded (the app's io_context).
+/// coroutine per job. Single-threaded (the context's io_context).
 class batch_runner {
  public:
-  batch_runner(app& a, std::vector<batch_job>& jobs, journal_writer& journal)
-      : app_(a), jobs_(jobs), journal_(journal), wake_(a.io_) {}
+  /// `jobs` and `journal` must outlive the runner; so must everything `context` refers to.
+  batch_runner(batch_context context, std::vector<batch_job>& jobs, journal_writer& journal)
+      : ctx_(context), jobs_(jobs), journal_(journal), wake_(context.io) {}
 
   /// Stops starting jobs and cancels every wait and download; creates in flight finish and are journaled.
   void interrupt() {
@@ -89,8 +136,8 @@ class batch_runner {
   using result = batch_job::result;
 
   std::size_t limit() const {
-    std::size_t n = app_.o_.concurrency;
-    const std::size_t learned = app_.client_->limiter().limit();  // lowered by a provider's 429 body
+    std::size_t n = ctx_.opts.concurrency;
+    const std::size_t learned = ctx_.client.limiter().limit();  // lowered by a provider's 429 body
     if (learned != 0) n = std::min(n, learned);
     return std::max<std::size_t>(n, 1);
   }
@@ -106,7 +153,7 @@ class batch_runner {
     ++in_flight_;
     ++active_;
     j.running = true;
-    asio::co_spawn(app_.io_, run_job(j),
+    asio::co_spawn(ctx_.io, run_job(j),
                    asio::bind_cancellation_slot(j.cancel->slot(), [this, &j](std::exception_ptr ep) {
                      j.running = false;
                      --active_;
@@ -143,7 +190,7 @@ class batch_runner {
 
   void show(const batch_job& j, job_view v) {
     v.started = job_started_.count(j.spec.key) ? job_started_.at(j.spec.key) : clock_type::now();
-    app_.display().update(j.spec.key, v, clock_type::now());
+    ctx_.display.update(j.spec.key, v, clock_type::now());
   }
 
   void finish(batch_job& j, result r, const std::string& line) {
@@ -155,20 +202,20 @@ class batch_runner {
                            {"message", r == result::succeeded || r == result::skipped ? std::string() : j.message}};
     if (!j.history.task_id.empty()) ev["task_id"] = j.history.task_id;
     if (!j.history.path.empty()) ev["path"] = j.history.path;
-    app_.display().finish(j.spec.key, line, std::move(ev));
+    ctx_.display.finish(j.spec.key, line, std::move(ev));
     ++finished_;
     show_total();
   }
 
   void show_total() {
-    if (app_.display().style() != output_style::bars) return;
+    if (ctx_.display.style() != output_style::bars) return;
     const int percent = jobs_.empty() ? 100 : static_cast<int>(finished_ * 100 / jobs_.size());
-    app_.display().update(" total",
-                          job_view{.label = "batch",
-                                   .phase = std::to_string(finished_) + "/" + std::to_string(jobs_.size()),
-                                   .percent = percent,
-                                   .started = started_},
-                          clock_type::now());
+    ctx_.display.update(" total",
+                        job_view{.label = "batch",
+                                 .phase = std::to_string(finished_) + "/" + std::to_string(jobs_.size()),
+                                 .percent = percent,
+                                 .started = started_},
+                        clock_type::now());
   }
 
   static std::string_view result_name(result r) {
@@ -209,7 +256,7 @@ class batch_runner {
         ++j.create_attempts;
         seedance::task created;
         try {
-          created = co_await app_.client_->submit(j.spec.req);
+          created = co_await ctx_.client.submit(j.spec.req);
         } catch (const seedance::error& e) {
           j.creating = false;
           const std::string what = message_of(e);
@@ -221,7 +268,7 @@ class batch_runner {
           }
           journal({{"event", "create_failed"}, {"job", j.spec.key}, {"code", code_name(e.code())}, {"error", what}});
           if (e.code() == seedance::errc::rate_limited && j.create_attempts < 5 && !stopping_) {
-            app_.display().note("[" + j.spec.key + "] rate limited; will try again", {});
+            ctx_.display.note("[" + j.spec.key + "] rate limited; will try again", {});
             requeued_.push_back(&j);
             co_return;
           }
@@ -245,14 +292,14 @@ class batch_runner {
         at = stage::wait;
         show(j, view_of(j, "waiting"));
         seedance::wait_options wo;
-        wo.deadline = app_.o_.deadline.value_or(30min);
+        wo.deadline = ctx_.opts.deadline.value_or(30min);
         wo.on_progress = [this, &j](const seedance::task& t) {
           auto v = view_of(j, std::string(seedance::to_string(t.state)));
           v.percent = t.progress;
           v.provider_estimate = t.estimated_time;
           show(j, v);
         };
-        const seedance::task done = co_await app_.client_->wait(j.history.task_id, std::move(wo));
+        const seedance::task done = co_await ctx_.client.wait(j.history.task_id, std::move(wo));
         if (done.cost) j.history.cost = done.cost;
         boost::json::object rec{{"event", "succeeded"}, {"job", j.spec.key}, {"task_id", done.id}};
         if (done.cost) rec["cost"] = cost_to_json(*done.cost);
@@ -261,7 +308,7 @@ class batch_runner {
       }
       gate.release();  // the task is no longer in flight at the provider
       at = stage::download;
-      const auto path = std::filesystem::path(app_.o_.out_dir) / j.spec.key;
+      const auto path = std::filesystem::path(ctx_.opts.out_dir) / j.spec.key;
       seedance::download_options dl;
       dl.overwrite = true;  // the journal says this job owns the file (an earlier run may have died after rename)
       dl.on_progress = [this, &j](std::uint64_t done, std::optional<std::uint64_t> total) {
@@ -272,9 +319,9 @@ class batch_runner {
       show(j, view_of(j, "downloading"));
       seedance::download_result r;  // (not a ?: with co_await in both arms: GCC 12 destroys the result twice)
       if (video)
-        r = co_await app_.client_->download(*video, path, std::move(dl));
+        r = co_await ctx_.client.download(*video, path, std::move(dl));
       else
-        r = co_await app_.client_->download_task(j.history.task_id, path, std::move(dl));
+        r = co_await ctx_.client.download_task(j.history.task_id, path, std::move(dl));
       journal({{"event", "downloaded"},
                {"job", j.spec.key},
                {"task_id", j.history.task_id},
@@ -312,7 +359,7 @@ class batch_runner {
     } catch (const std::system_error& e) {
       if (stopping_) {
         j.outcome = result::interrupted;
-        app_.display().finish(j.spec.key, "", {});
+        ctx_.display.finish(j.spec.key, "", {});
         co_return;
       }
       j.message = message_of(e);
@@ -321,7 +368,7 @@ class batch_runner {
   }
 
   std::string resolve_advice(const batch_job& j) const {
-    return "the task may or may not exist: check the " + std::string(seedance::display_name(app_.o_.conn.provider)) +
+    return "the task may or may not exist: check the " + std::string(seedance::display_name(ctx_.opts.conn.provider)) +
            " task list, then run again with --resolve " + std::to_string(j.spec.line) + "=TASK_ID (it exists) or " +
            "--resolve " + std::to_string(j.spec.line) + "=none (it does not)";
   }
@@ -354,7 +401,7 @@ class batch_runner {
         estimated = estimated || j.history.cost->estimated;
       }
     }
-    auto& d = app_.display();
+    auto& d = ctx_.display;
     d.finish(" total", "", {});
     d.clear();
     std::string cost_text;
@@ -367,7 +414,7 @@ class batch_runner {
     }
     if (cost_text.empty()) cost_text = "none recorded";
 
-    if (app_.o_.json) {
+    if (ctx_.opts.json) {
       boost::json::array failed_list, attention_list;
       for (const auto& j : jobs_) {
         boost::json::object item{{"line", j.spec.line}, {"job", j.spec.key}, {"message", j.message}};
@@ -386,8 +433,8 @@ class batch_runner {
               {"failed_jobs", std::move(failed_list)},
               {"attention_jobs", std::move(attention_list)}});
     } else {
-      auto& out = app_.t_.out;
-      if (app_.sim_) out << "SIMULATED: the built-in simulator ran this batch; nothing was charged.\n";
+      auto& out = ctx_.term.out;
+      if (ctx_.simulated) out << "SIMULATED: the built-in simulator ran this batch; nothing was charged.\n";
       out << "batch: " << jobs_.size() << " jobs: " << succeeded << " succeeded, " << skipped
           << " skipped (already done), " << failed << " failed, " << attention << " need attention";
       if (interrupted) out << ", " << interrupted << " not finished (interrupted)";
@@ -406,13 +453,13 @@ class batch_runner {
       out << std::flush;
     }
     if (!fatal_.empty()) throw command_failure{exit_code::transport, "batch stopped: " + fatal_, "io_error"};
-    if (interrupted || app_.interrupted_) return to_int(exit_code::interrupted);
+    if (interrupted || ctx_.interrupted) return to_int(exit_code::interrupted);
     if (attention) return to_int(exit_code::outcome_unknown);
     if (failed) return to_int(exit_code::task_failed);
     return 0;
   }
 
-  app& app_;
+  batch_context ctx_;
   std::vector<batch_job>& jobs_;
   journal_writer& journal_;
   asio::steady_timer wake_;
@@ -488,52 +535,63 @@ inline void plan_job(batch_job& j, const std::filesystem::path& out_dir, std::st
   }
 }
 
-inline int app::cmd_batch() {
+/// The jobs of a batch as the journal left them, with what this run must do for each, and the journal records
+/// of the --resolve flags (to append before anything runs).
+struct batch_plan {
+  std::vector<batch_job> jobs{};
+  std::vector<boost::json::object> resolutions{};
+};
+
+/// Reads the manifest (every problem is reported on `term`, then nullopt: nothing may be sent), replays the
+/// journal, applies --resolve, creates --out-dir and plans each job. Sends nothing. Throws command_failure
+/// (usage) for a missing manifest, a bad --resolve or an --out-dir that cannot be created, and
+/// std::system_error when the journal cannot be read.
+inline std::optional<batch_plan> prepare_batch(const options& o, const terminal& term,
+                                               const seedance::validate_options& validation) {
   // 1. The manifest: every problem, before anything is sent.
-  if (!std::filesystem::exists(o_.manifest))
-    throw command_failure{exit_code::usage, "batch: " + o_.manifest + " does not exist", "usage"};
+  if (!std::filesystem::exists(o.manifest))
+    throw command_failure{exit_code::usage, "batch: " + o.manifest + " does not exist", "usage"};
   std::string text;
   try {
-    text = read_text_file(o_.manifest);
+    text = read_text_file(o.manifest);
   } catch (const std::system_error& e) {
     throw command_failure{exit_code::usage, e.what(), "usage"};
   }
-  manifest m = parse_manifest(text, o_.conn.provider, validate_opts());
+  manifest m = parse_manifest(text, o.conn.provider, validation);
   if (!m.problems.empty()) {
     for (const auto& p : m.problems) {
-      t_.err << "seedance: error: " << o_.manifest << ": " << describe(p) << "\n";
-      if (o_.json)
-        t_.out << boost::json::serialize(boost::json::object{{"event", "error"},
-                                                             {"code", "invalid_request"},
-                                                             {"line", p.line},
-                                                             {"field", p.field},
-                                                             {"rule", p.rule},
-                                                             {"value", p.value}})
-               << "\n";
+      term.err << "seedance: error: " << o.manifest << ": " << describe(p) << "\n";
+      if (o.json)
+        term.out << json_text(boost::json::object{{"event", "error"},
+                                                  {"code", "invalid_request"},
+                                                  {"line", p.line},
+                                                  {"field", p.field},
+                                                  {"rule", p.rule},
+                                                  {"value", p.value}})
+                 << "\n";
     }
-    t_.err << "seedance: " << m.problems.size() << " problem(s) in " << o_.manifest << "; nothing was sent\n";
-    return to_int(exit_code::usage);
+    term.err << "seedance: " << m.problems.size() << " problem(s) in " << o.manifest << "; nothing was sent\n";
+    return std::nullopt;
   }
 
   // 2. The journal: where each job stands.
-  journal_state state = replay_journal(read_text_file(o_.journal));
-  std::vector<batch_job> jobs;
-  jobs.reserve(m.jobs.size());
+  journal_state state = replay_journal(read_text_file(o.journal));
+  batch_plan plan;
+  plan.jobs.reserve(m.jobs.size());
   for (auto& spec : m.jobs) {
     batch_job j;
     j.spec = std::move(spec);
     if (auto it = state.jobs.find(j.spec.key); it != state.jobs.end()) j.history = it->second;
-    jobs.push_back(std::move(j));
+    plan.jobs.push_back(std::move(j));
   }
 
   // 3. --resolve: the user settled jobs whose create outcome was unknown.
-  std::vector<boost::json::object> resolutions;
-  for (const auto& resolution : o_.resolutions) {
+  for (const auto& resolution : o.resolutions) {
     const std::string& ref = resolution.first;  // (not a structured binding: Clang 14 cannot capture those)
     const std::string& value = resolution.second;
-    auto it = std::find_if(jobs.begin(), jobs.end(),
+    auto it = std::find_if(plan.jobs.begin(), plan.jobs.end(),
                            [&](const batch_job& j) { return j.spec.key == ref || std::to_string(j.spec.line) == ref; });
-    if (it == jobs.end())
+    if (it == plan.jobs.end())
       throw command_failure{exit_code::usage, "--resolve " + ref + ": no such line number or output name", "usage"};
     if (it->history.phase != job_phase::submitting && it->history.phase != job_phase::create_unknown)
       throw command_failure{exit_code::usage,
@@ -550,28 +608,17 @@ inline int app::cmd_batch() {
       it->history.task_id = value;
     }
     it->history.fingerprint = it->spec.fingerprint;
-    resolutions.push_back(std::move(rec));
+    plan.resolutions.push_back(std::move(rec));
   }
 
-  const std::filesystem::path out_dir(o_.out_dir);
+  // 4. What to do for each job.
+  const std::filesystem::path out_dir(o.out_dir);
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec)
-    throw command_failure{exit_code::usage, "--out-dir: cannot create " + o_.out_dir + ": " + ec.message(), "usage"};
-  for (auto& j : jobs) plan_job(j, out_dir, seedance::display_name(o_.conn.provider));
-
-  client_ = make_client(o_.concurrency);
-  journal_writer journal(o_.journal);
-  journal.append({{"event", "batch"},
-                  {"manifest", o_.manifest},
-                  {"provider", seedance::to_string(o_.conn.provider)},
-                  {"jobs", jobs.size()},
-                  {"simulated", sim_ != nullptr}});
-  for (auto& rec : resolutions) journal.append(std::move(rec));
-
-  batch_runner runner(*this, jobs, journal);
-  on_interrupt_ = [&runner] { runner.interrupt(); };
-  return run_main(runner.run());
+    throw command_failure{exit_code::usage, "--out-dir: cannot create " + o.out_dir + ": " + ec.message(), "usage"};
+  for (auto& j : plan.jobs) plan_job(j, out_dir, seedance::display_name(o.conn.provider));
+  return plan;
 }
 
 }  // namespace seedance_cli

@@ -7,10 +7,12 @@
 #pragma once
 
 #include "args.hpp"
+#include "batch.hpp"
+#include "common.hpp"
 #include "exit_codes.hpp"
 #include "help.hpp"
 #include "journal.hpp"
-#include "manifest.hpp"
+#include "json_text.hpp"
 #include "progress.hpp"
 
 #include <seedance/seedance.hpp>
@@ -26,7 +28,6 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -61,124 +62,9 @@
 
 namespace seedance_cli {
 
-using client_type = seedance::client<seedance::any_provider>;
-using clock_type = std::chrono::steady_clock;
-using namespace std::chrono_literals;
-
-/// The streams the program writes to and what they are connected to.
-struct terminal {
-  std::ostream& out;        ///< results and --json events
-  std::ostream& err;        ///< progress, notes and errors
-  bool err_is_tty = false;  ///< draw progress bars
-  std::size_t width = 80;   ///< terminal columns
-};
-
-/// A failure that ends a command: the exit code and the one-line message.
-struct command_failure {
-  exit_code code = exit_code::transport;
-  std::string message{};
-  std::string code_name{};  ///< e.g. "invalid_request", for --json
-};
-
 // ---- small helpers ---------------------------------------------------------------------------------------------
 
-/// The symbolic name of a library error code ("invalid_request", ...); the message for other categories.
-inline std::string code_name(const std::error_code& ec) {
-  using seedance::errc;
-  if (ec.category() != seedance::error_category()) return ec == seedance::condition::cancelled ? "cancelled" : "system";
-  switch (static_cast<errc>(ec.value())) {
-    case errc::invalid_request:
-      return "invalid_request";
-    case errc::unsupported:
-      return "unsupported";
-    case errc::connect_failed:
-      return "connect_failed";
-    case errc::tls_failed:
-      return "tls_failed";
-    case errc::connection_closed:
-      return "connection_closed";
-    case errc::timeout:
-      return "timeout";
-    case errc::idle_timeout:
-      return "idle_timeout";
-    case errc::protocol_error:
-      return "protocol_error";
-    case errc::message_too_large:
-      return "message_too_large";
-    case errc::too_many_redirects:
-      return "too_many_redirects";
-    case errc::insecure_redirect:
-      return "insecure_redirect";
-    case errc::proxy_failed:
-      return "proxy_failed";
-    case errc::unauthorized:
-      return "unauthorized";
-    case errc::forbidden:
-      return "forbidden";
-    case errc::insufficient_credits:
-      return "insufficient_credits";
-    case errc::not_found:
-      return "not_found";
-    case errc::rate_limited:
-      return "rate_limited";
-    case errc::server_error:
-      return "server_error";
-    case errc::rejected:
-      return "rejected";
-    case errc::bad_response:
-      return "bad_response";
-    case errc::task_failed:
-      return "task_failed";
-    case errc::task_cancelled:
-      return "task_cancelled";
-    case errc::task_expired:
-      return "task_expired";
-    case errc::deadline_exceeded:
-      return "deadline_exceeded";
-    case errc::outcome_unknown:
-      return "outcome_unknown";
-    case errc::output_expired:
-      return "output_expired";
-    case errc::file_exists:
-      return "file_exists";
-    case errc::io_error:
-      return "io_error";
-    case errc::invalid_video:
-      return "invalid_video";
-  }
-  return "error";
-}
-
-/// The one-line message of an error, without the " : <category message>" std::system_error appends.
-inline std::string message_of(const std::system_error& e) {
-  std::string text = e.what();
-  const std::string suffix = ": " + e.code().message();
-  // (A rethrown error can carry the suffix twice: strip every trailing copy.)
-  while (text.size() > suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0)
-    text.resize(text.size() - suffix.size());
-  return text;
-}
-
-/// "40 credits", "108900 tokens", "$0.76", "1.20 CNY".
-inline std::string format_cost(const seedance::cost& c) {
-  std::ostringstream s;
-  switch (c.unit) {
-    case seedance::cost_unit::credits:
-      s << c.amount << " credits";
-      break;
-    case seedance::cost_unit::tokens:
-      s << std::fixed << std::setprecision(0) << c.amount << " tokens";
-      break;
-    case seedance::cost_unit::usd:
-      s << "$" << std::fixed << std::setprecision(2) << c.amount;
-      break;
-    case seedance::cost_unit::cny:
-      s << std::fixed << std::setprecision(2) << c.amount << " CNY";
-      break;
-  }
-  return s.str();
-}
-
+/// "40 credits (estimated by seedance)", "unknown", ...: a cost and who computed it.
 inline std::string cost_line(const std::optional<seedance::cost>& c) {
   if (!c) return "unknown";
   return format_cost(*c) + (c->estimated ? " (estimated by seedance)" : " (reported by the provider)");
@@ -280,7 +166,7 @@ class app {
       boost::json::object ev{
           {"event", "error"}, {"code", f.code_name}, {"exit_code", to_int(f.code)}, {"message", f.message}};
       if (sim_) ev["simulated"] = true;
-      t_.out << boost::json::serialize(ev) << "\n";
+      t_.out << json_text(ev) << "\n";
     }
     t_.out << std::flush;
     return to_int(f.code);
@@ -467,6 +353,7 @@ class app {
                              : e.confidence == seedance::estimate_confidence::inferred ? "inferred"
                              : e.confidence == seedance::estimate_confidence::low      ? "low"
                                                                                        : "unknown";
+    const std::string usd_basis = e.usd && e.cost ? usd_rate_text(*e.cost, *e.usd) : std::string();
     if (o_.json) {
       boost::json::object ev{{"event", "estimate"},
                              {"provider", seedance::to_string(o_.conn.provider)},
@@ -474,14 +361,18 @@ class app {
                              {"basis", e.basis},
                              {"sent", false}};
       ev["cost"] = e.cost ? boost::json::value(cost_to_json(*e.cost)) : boost::json::value(nullptr);
-      if (e.usd) ev["usd"] = cost_to_json(*e.usd);
-      t_.out << boost::json::serialize(ev) << "\n";
+      if (e.usd) {
+        ev["usd"] = cost_to_json(*e.usd);
+        if (!usd_basis.empty()) ev["usd_basis"] = usd_basis;
+      }
+      t_.out << json_text(ev) << "\n";
       return 0;
     }
     t_.out << "provider    " << provider_label() << "\n";
-    t_.out << "estimate    " << (e.cost ? format_cost(*e.cost) : std::string("unknown"));
-    if (e.usd) t_.out << " (about " << format_cost(*e.usd) << ")";
-    t_.out << "\nconfidence  " << confidence << "\nbasis       " << e.basis << "\n(nothing was sent)\n";
+    t_.out << "estimate    " << (e.cost ? format_cost(*e.cost) : std::string("unknown")) << "\n";
+    if (e.usd)
+      t_.out << "usd         " << format_cost(*e.usd) << (usd_basis.empty() ? "" : " (" + usd_basis + ")") << "\n";
+    t_.out << "confidence  " << confidence << "\nbasis       " << e.basis << "\n(nothing was sent)\n";
     return 0;
   }
 
@@ -718,12 +609,12 @@ class app {
     if (o_.json) {
       boost::json::object urls;
       for (auto p : seedance::all_providers) urls[seedance::to_string(p)] = sim.base_url(p);
-      t_.out << boost::json::serialize(boost::json::object{{"event", "listening"},
-                                                           {"simulated", true},
-                                                           {"port", sim.port()},
-                                                           {"base_urls", std::move(urls)},
-                                                           {"ca_file", ca_path},
-                                                           {"api_key", sim.api_key()}})
+      t_.out << json_text(boost::json::object{{"event", "listening"},
+                                              {"simulated", true},
+                                              {"port", sim.port()},
+                                              {"base_urls", std::move(urls)},
+                                              {"ca_file", ca_path},
+                                              {"api_key", sim.api_key()}})
              << "\n"
              << std::flush;
     } else {
@@ -750,10 +641,32 @@ class app {
   }
 
   // ---- batch -------------------------------------------------------------------------------------------------
-  int cmd_batch();
+  /// `seedance batch`: checks the manifest and reads the journal (batch.hpp), then runs the jobs.
+  int cmd_batch() {
+    std::optional<batch_plan> plan = prepare_batch(o_, t_, validate_opts());
+    if (!plan) return to_int(exit_code::usage);  // every problem of the manifest is reported; nothing was sent
+    client_ = make_client(o_.concurrency);
+    journal_writer journal(o_.journal);
+    journal.append({{"event", "batch"},
+                    {"manifest", o_.manifest},
+                    {"provider", seedance::to_string(o_.conn.provider)},
+                    {"jobs", plan->jobs.size()},
+                    {"simulated", sim_ != nullptr}});
+    for (auto& rec : plan->resolutions) journal.append(std::move(rec));
+
+    const batch_context context{.opts = o_,
+                                .term = t_,
+                                .io = io_,
+                                .client = *client_,
+                                .display = display(),
+                                .interrupted = interrupted_,
+                                .simulated = sim_ != nullptr};
+    batch_runner runner(context, plan->jobs, journal);
+    on_interrupt_ = [&runner] { runner.interrupt(); };
+    return run_main(runner.run());
+  }
 
   // State.
-  friend class batch_runner;
   options o_;
   terminal t_;
   asio::io_context io_;
@@ -769,5 +682,3 @@ class app {
 };
 
 }  // namespace seedance_cli
-
-#include "batch.hpp"

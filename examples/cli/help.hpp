@@ -74,7 +74,8 @@ inline std::string help_text(std::string_view topic) {
   if (topic == "estimate")
     return "Usage: seedance estimate [generate flags]\n\n"
            "Prints what the generate command with the same flags would cost, and how the figure was worked\n"
-           "out. Nothing is sent. Invalid input is refused as generate would refuse it.\n\n"
+           "out: credits or tokens, and US dollars with their rate where a dollar price is known. Nothing is\n"
+           "sent. Invalid input is refused as generate would refuse it.\n\n"
            "  seedance estimate --provider ark --prompt \"a kite\" --resolution 1080p --duration 10\n\n" +
            std::string(request_help) + "\n" + codes;
   if (topic == "status")

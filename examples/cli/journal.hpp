@@ -16,11 +16,12 @@
 // (the process died mid-write) is ignored: it was never followed by a send.
 #pragma once
 
+#include "json_text.hpp"
+
 #include <seedance/task.hpp>
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include <fcntl.h>
@@ -276,7 +277,7 @@ class journal_writer {
   /// syncing fails (the batch stops: it could no longer promise exactly-once creates).
   void append(boost::json::object record) {
     record["time"] = utc_timestamp();
-    std::string line = boost::json::serialize(record);
+    std::string line = json_text(record);
     line += '\n';
     write_all(line);
     if (::fsync(fd_) != 0) throw std::system_error(errno, std::generic_category(), "journal: fsync failed");

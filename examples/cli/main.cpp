@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
     std::cerr << "seedance: error: " << e.what() << "\n";
     for (const auto& a : args)
       if (a == "--json")
-        std::cout << boost::json::serialize(boost::json::object{
+        std::cout << seedance_cli::json_text(boost::json::object{
                          {"event", "error"}, {"code", "usage"}, {"exit_code", 2}, {"message", e.what()}})
                   << "\n";
     return seedance_cli::to_int(seedance_cli::exit_code::usage);

@@ -5,10 +5,11 @@
 // from writing to the std::ostream it is given; time comes in as arguments, so tests drive it by hand.
 #pragma once
 
+#include "json_text.hpp"
+
 #include <seedance/vocabulary.hpp>
 
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -177,7 +178,7 @@ class progress_display {
   /// Writes one JSON event as a line (adds "simulated": true in simulator mode). Any style.
   void emit(boost::json::object event) {
     if (simulated_) event["simulated"] = true;
-    out_ << boost::json::serialize(event) << '\n' << std::flush;
+    out_ << json_text(event) << '\n' << std::flush;
   }
 
   /// Jobs currently shown.

@@ -53,6 +53,73 @@ enum class errc {
   invalid_video,        ///< the bytes are not an MP4 (no ftyp box) or shorter than Content-Length
 };
 
+/// The enumerator's own name, e.g. "outcome_unknown" for errc::outcome_unknown: a stable identifier for logs,
+/// JSON output and exit reports (error_category().message() gives the human sentence instead). A value that
+/// is no enumerator yields "?". Never throws; usable in constant expressions.
+constexpr std::string_view to_string(errc e) noexcept {
+  switch (e) {
+    case errc::invalid_request:
+      return "invalid_request";
+    case errc::unsupported:
+      return "unsupported";
+    case errc::connect_failed:
+      return "connect_failed";
+    case errc::tls_failed:
+      return "tls_failed";
+    case errc::connection_closed:
+      return "connection_closed";
+    case errc::timeout:
+      return "timeout";
+    case errc::idle_timeout:
+      return "idle_timeout";
+    case errc::protocol_error:
+      return "protocol_error";
+    case errc::message_too_large:
+      return "message_too_large";
+    case errc::too_many_redirects:
+      return "too_many_redirects";
+    case errc::insecure_redirect:
+      return "insecure_redirect";
+    case errc::proxy_failed:
+      return "proxy_failed";
+    case errc::unauthorized:
+      return "unauthorized";
+    case errc::forbidden:
+      return "forbidden";
+    case errc::insufficient_credits:
+      return "insufficient_credits";
+    case errc::not_found:
+      return "not_found";
+    case errc::rate_limited:
+      return "rate_limited";
+    case errc::server_error:
+      return "server_error";
+    case errc::rejected:
+      return "rejected";
+    case errc::bad_response:
+      return "bad_response";
+    case errc::task_failed:
+      return "task_failed";
+    case errc::task_cancelled:
+      return "task_cancelled";
+    case errc::task_expired:
+      return "task_expired";
+    case errc::deadline_exceeded:
+      return "deadline_exceeded";
+    case errc::outcome_unknown:
+      return "outcome_unknown";
+    case errc::output_expired:
+      return "output_expired";
+    case errc::file_exists:
+      return "file_exists";
+    case errc::io_error:
+      return "io_error";
+    case errc::invalid_video:
+      return "invalid_video";
+  }
+  return "?";
+}
+
 /// Broad classes of failure, for `if (ec == seedance::condition::rate_limited)`.
 enum class condition {
   transport = 1,

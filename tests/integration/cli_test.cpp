@@ -3,7 +3,9 @@
 // progress bars on a terminal, Ctrl-C, and `batch` surviving SIGKILL without creating any task twice.
 #include <seedance/testing/simulator.hpp>
 
+#include <support/sim_client.hpp>
 #include <support/subprocess.hpp>
+#include <support/tls_server.hpp>
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
@@ -19,6 +21,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -279,6 +282,79 @@ TEST_F(Cli, FourKAndLegacy) {
   EXPECT_EQ(generate(provider_id::ark, {"--legacy", "--prompt", "x"}).exit_code, 2);
 }
 
+/// True when `v` holds a member named `key` at any depth.
+bool has_member(const boost::json::value& v, std::string_view key) {
+  if (v.is_object()) {
+    for (const auto& member : v.get_object())
+      if (member.key() == key || has_member(member.value(), key)) return true;
+  } else if (v.is_array()) {
+    for (const auto& item : v.get_array())
+      if (has_member(item, key)) return true;
+  }
+  return false;
+}
+
+TEST_F(Cli, LegacyImageToVideoWithoutAPromptSendsNoPrompt) {
+  // The legacy Kinovi schema makes the prompt optional for image-to-video. The simulator's own log keeps no
+  // bodies, so the program talks to it through a relay on 127.0.0.1 that records every request it passes on.
+  namespace http = seedance::http;
+  seedance::test_support::sim_client upstream(sim_->port(), sim_->ca_pem());
+  upstream.set_api_key("");  // the program's own Authorization header is passed on
+  seedance::testing::tls_server relay(
+      sim_->issue_certificate(),
+      [&upstream, this](seedance::testing::server_connection& c, const http::request& r) -> asio::awaitable<void> {
+        http::request forwarded = r;
+        forwarded.headers.set("Host", "127.0.0.1:" + std::to_string(sim_->port()));
+        auto answer = upstream.send(std::move(forwarded));  // blocks the relay's own thread only
+        if (!answer.complete) {
+          c.close();
+          co_return;
+        }
+        answer.response.headers.erase("Transfer-Encoding");  // the body arrived decoded: sent with Content-Length
+        answer.response.headers.erase("Content-Length");
+        co_await c.respond(std::move(answer.response));
+      });
+  const std::string base_path = sim_->base_url(provider_id::kinovi).substr(sim_->origin().size());
+  const std::vector<std::string> via_relay{"--provider",
+                                           "kinovi",
+                                           "--base-url",
+                                           relay.url(base_path),
+                                           "--ca-file",
+                                           ca_.string(),
+                                           "--poll-interval",
+                                           "50ms",
+                                           "--legacy",
+                                           "--image",
+                                           "https://example.com/first.png"};
+  const auto create_bodies = [&relay] {
+    std::vector<boost::json::value> bodies;
+    for (const auto& request : relay.received())
+      if (request.method == http::method::post) bodies.push_back(boost::json::parse(request.body));
+    return bodies;
+  };
+
+  std::vector<std::string> args{"generate"};
+  args.insert(args.end(), via_relay.begin(), via_relay.end());
+  args.insert(args.end(), {"-o", "no-prompt.mp4", "--json"});
+  const auto r = run(args);
+  EXPECT_SUCCESS(r);
+  EXPECT_TRUE(is_complete_mp4(dir_ / "no-prompt.mp4"));
+  auto bodies = create_bodies();
+  ASSERT_EQ(bodies.size(), 1u) << "one create";
+  EXPECT_FALSE(has_member(bodies[0], "prompt")) << boost::json::serialize(bodies[0]);
+  const auto& inputs = bodies[0].at("inputs");
+  EXPECT_EQ(inputs.at("urls").at(0).as_string(), "https://example.com/first.png") << boost::json::serialize(inputs);
+  EXPECT_EQ(inputs.at("mode").as_string(), "keyframe");
+
+  // With a prompt, the same command line sends it (the check above can see a prompt when there is one).
+  args.insert(args.end(), {"--prompt", "a slow pan", "--overwrite"});
+  EXPECT_SUCCESS(run(args));
+  bodies = create_bodies();
+  ASSERT_EQ(bodies.size(), 2u);
+  EXPECT_EQ(bodies[1].at("inputs").at("prompt").as_string(), "a slow pan");
+  EXPECT_EQ(sim_->creates(provider_id::kinovi), 2u);
+}
+
 TEST_F(Cli, CallbackUrlReachesTheProvider) {
   for (provider_id p : {provider_id::kinovi, provider_id::seedance2ink, provider_id::ark}) {
     // Nobody listens there: the simulator's delivery attempts are logged all the same.
@@ -496,6 +572,64 @@ TEST_F(Cli, EstimateSendsNothing) {
   EXPECT_EQ(json_lines(j.out).at(0).at("cost").at("unit").as_string(), "tokens");
   EXPECT_EQ(run({"estimate", "--provider", "seedance2ink", "--ratio", "4:3", "--prompt", "x"}).exit_code, 2);
   EXPECT_EQ(sim_->count(request_kind::create), 0u);
+}
+
+/// Every "amount" of `json_text` that is not written as a plain decimal number (e.g. Boost.JSON's `2E2`).
+std::vector<std::string> amounts_not_plain(const std::string& json_text) {
+  static const std::regex amount(R"re("amount":([^,}\]]*))re");
+  static const std::regex plain(R"re(-?[0-9]+(\.[0-9]+)?)re");
+  std::vector<std::string> bad;
+  for (auto it = std::sregex_iterator(json_text.begin(), json_text.end(), amount); it != std::sregex_iterator(); ++it)
+    if (!std::regex_match((*it)[1].str(), plain)) bad.push_back((*it)[1].str());
+  return bad;
+}
+
+TEST_F(Cli, EstimateJsonWritesAmountsAsPlainNumbers) {
+  // Boost.JSON alone writes the double 900 as 9E2 and 0.7623 as 7.623E-1.
+  const auto kinovi =
+      run({"estimate", "--provider", "kinovi", "--prompt", "x", "--resolution", "1080p", "--duration", "10", "--json"},
+          false);
+  EXPECT_SUCCESS(kinovi);
+  EXPECT_NE(kinovi.out.find(R"("cost":{"amount":900,"unit":"credits")"), std::string::npos) << kinovi.out;
+  EXPECT_TRUE(json_lines(kinovi.out).at(0).at("cost").at("amount").is_int64()) << kinovi.out;
+
+  const auto ark = run({"estimate", "--provider", "ark", "--prompt", "x", "--resolution", "720p", "--ratio", "16:9",
+                        "--duration", "5", "--json"},
+                       false);
+  EXPECT_SUCCESS(ark);
+  EXPECT_EQ(amounts_not_plain(ark.out), std::vector<std::string>{}) << ark.out;
+  // 1280x720 coded as 1280x720, 5 s: 108900 tokens; Seedance 2.0 at $7 per million tokens: $0.7623.
+  EXPECT_NE(ark.out.find(R"("cost":{"amount":108900,"unit":"tokens")"), std::string::npos) << ark.out;
+  EXPECT_NE(ark.out.find(R"("usd":{"amount":0.7623,"unit":"usd")"), std::string::npos) << ark.out;
+  const auto e = json_lines(ark.out).at(0);
+  EXPECT_DOUBLE_EQ(e.at("usd").at("amount").to_number<double>(),
+                   e.at("cost").at("amount").to_number<double>() * 7.0 / 1e6);
+  EXPECT_EQ(e.at("usd_basis").as_string(), "108900 tokens at $7 per million tokens");
+  EXPECT_NE(std::string(e.at("basis").as_string()).find("per million tokens"), std::string::npos);
+
+  // The same in generate's events: the task's cost as the provider reported it.
+  const auto generated = generate(provider_id::kinovi, {"--prompt", "x", "--duration", "5", "--json", "-o", "n.mp4"});
+  EXPECT_SUCCESS(generated);
+  EXPECT_NE(generated.out.find(R"("amount":)"), std::string::npos) << generated.out;
+  EXPECT_EQ(amounts_not_plain(generated.out), std::vector<std::string>{}) << generated.out;
+}
+
+TEST_F(Cli, EstimatePrintsTheDollarAmountWithItsBasis) {
+  const auto r = run(
+      {"estimate", "--provider", "ark", "--prompt", "x", "--resolution", "720p", "--ratio", "16:9", "--duration", "5"},
+      false);
+  EXPECT_SUCCESS(r);
+  EXPECT_NE(r.out.find("estimate    108900 tokens\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("usd         $0.7623 (108900 tokens at $7 per million tokens)\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("basis       "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("USD at the BytePlus list price of $7.0 per million tokens"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(nothing was sent)"), std::string::npos);
+  // A raw model id has no published price: no dollar line, and the basis says why.
+  const auto raw =
+      run({"estimate", "--provider", "ark", "--model", "ep-20260101-abc", "--prompt", "x", "--duration", "5"}, false);
+  EXPECT_SUCCESS(raw);
+  EXPECT_EQ(raw.out.find("usd "), std::string::npos) << raw.out;
+  EXPECT_NE(raw.out.find("USD price unknown"), std::string::npos) << raw.out;
 }
 
 TEST_F(Cli, ExitCodes) {

@@ -169,70 +169,6 @@ std::optional<soak_options> parse_arguments(int argc, char** argv) {
 
 // ---- names -----------------------------------------------------------------------------------------------------
 
-std::string_view errc_name(int value) {
-  switch (static_cast<errc>(value)) {
-    case errc::invalid_request:
-      return "invalid_request";
-    case errc::unsupported:
-      return "unsupported";
-    case errc::connect_failed:
-      return "connect_failed";
-    case errc::tls_failed:
-      return "tls_failed";
-    case errc::connection_closed:
-      return "connection_closed";
-    case errc::timeout:
-      return "timeout";
-    case errc::idle_timeout:
-      return "idle_timeout";
-    case errc::protocol_error:
-      return "protocol_error";
-    case errc::message_too_large:
-      return "message_too_large";
-    case errc::too_many_redirects:
-      return "too_many_redirects";
-    case errc::insecure_redirect:
-      return "insecure_redirect";
-    case errc::proxy_failed:
-      return "proxy_failed";
-    case errc::unauthorized:
-      return "unauthorized";
-    case errc::forbidden:
-      return "forbidden";
-    case errc::insufficient_credits:
-      return "insufficient_credits";
-    case errc::not_found:
-      return "not_found";
-    case errc::rate_limited:
-      return "rate_limited";
-    case errc::server_error:
-      return "server_error";
-    case errc::rejected:
-      return "rejected";
-    case errc::bad_response:
-      return "bad_response";
-    case errc::task_failed:
-      return "task_failed";
-    case errc::task_cancelled:
-      return "task_cancelled";
-    case errc::task_expired:
-      return "task_expired";
-    case errc::deadline_exceeded:
-      return "deadline_exceeded";
-    case errc::outcome_unknown:
-      return "outcome_unknown";
-    case errc::output_expired:
-      return "output_expired";
-    case errc::file_exists:
-      return "file_exists";
-    case errc::io_error:
-      return "io_error";
-    case errc::invalid_video:
-      return "invalid_video";
-  }
-  return "unknown_errc";
-}
-
 constexpr std::array<st::fault_kind, 12> all_fault_kinds{
     st::fault_kind::drop_before_request, st::fault_kind::drop_after_request, st::fault_kind::close_after_headers,
     st::fault_kind::close_mid_body,      st::fault_kind::slow_bytes,         st::fault_kind::truncated_chunked,
@@ -901,7 +837,7 @@ int run_soak(const soak_options& o, int command_fd, int reply_fd) {
       name = "BAD FILE";
       fail("job " + std::to_string(r.job) + " reported success but its file is not the complete MP4");
     } else {
-      name = std::string(errc_name(r.outcome));
+      name = std::string(seedance::to_string(static_cast<errc>(r.outcome)));
     }
     ++outcomes[name];
     if (r.file_after_failure) fail("job " + std::to_string(r.job) + " failed but left a file at its final path");

@@ -1,7 +1,7 @@
 // The `seedance` command line: every flag parsed into the request it means, and every mistake refused with a
 // message naming the flag and the rule, before anything is sent.
-#include "../../examples/cli/args.hpp"
-#include "../../examples/cli/exit_codes.hpp"
+#include <cli/args.hpp>
+#include <cli/exit_codes.hpp>
 
 #include <gtest/gtest.h>
 

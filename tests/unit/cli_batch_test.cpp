@@ -1,7 +1,7 @@
 // `seedance batch` building blocks: the manifest (every problem with line, field and rule, before anything is
 // sent) and the journal (replay after a crash, torn last line, exactly-once decisions).
-#include "../../examples/cli/journal.hpp"
-#include "../../examples/cli/manifest.hpp"
+#include <cli/journal.hpp>
+#include <cli/manifest.hpp>
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // How `seedance` shows progress: bar rendering, ETA arithmetic and the three output styles, with time driven
 // by hand.
-#include "../../examples/cli/progress.hpp"
+#include <cli/progress.hpp>
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>

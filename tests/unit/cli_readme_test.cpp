@@ -1,7 +1,7 @@
 // README.md stays true: the code it shows is quoted verbatim from examples/readme_snippets.cpp (which the build
 // compiles and the examples test runs), the provider table is what capabilities.hpp says, and the exit codes
 // are the ones the program uses.
-#include "../../examples/cli/exit_codes.hpp"
+#include <cli/exit_codes.hpp>
 
 #include <seedance/capabilities.hpp>
 
