@@ -547,7 +547,7 @@ struct batch_plan {
 /// (usage) for a missing manifest, a bad --resolve or an --out-dir that cannot be created, and
 /// std::system_error when the journal cannot be read.
 inline std::optional<batch_plan> prepare_batch(const options& o, const terminal& term,
-                                               const seedance::validate_options& validation) {
+                                               const seedance::provider_options& validation) {
   // 1. The manifest: every problem, before anything is sent.
   if (!std::filesystem::exists(o.manifest))
     throw command_failure{exit_code::usage, "batch: " + o.manifest + " does not exist", "usage"};

@@ -196,16 +196,17 @@ class app {
   }
 
   // ---- set-up ------------------------------------------------------------------------------------------------
-  seedance::validate_options validate_opts() const {
-    seedance::validate_options v;
-    v.kinovi_legacy_schema = o_.conn.legacy;
-    return v;
+  /// The provider choices of the flags (--legacy: the Kinovi legacy schema), for checks, estimates and the codec.
+  seedance::provider_options provider_opts() const {
+    seedance::provider_options p;
+    p.kinovi_schema = o_.conn.legacy ? seedance::kinovi_schema::legacy : seedance::kinovi_schema::current;
+    return p;
   }
 
   /// Checks the request for the provider; throws command_failure(usage) listing every problem.
   void check_request(const seedance::request& r) const {
     try {
-      seedance::check(o_.conn.provider, r, validate_opts());
+      seedance::check(o_.conn.provider, r, provider_opts());
     } catch (const seedance::error& e) {
       throw command_failure{exit_code::usage, message_of(e), "invalid_request"};
     }
@@ -268,7 +269,7 @@ class app {
         throw command_failure{exit_code::usage, "--ca-file: cannot read " + o_.conn.ca_file, "usage"};
       co.transport.tls.ca_file = o_.conn.ca_file;
     }
-    co.codec.kinovi_schema = o_.conn.legacy ? seedance::kinovi_schema::legacy : seedance::kinovi_schema::current;
+    co.codec.kinovi_schema = provider_opts().kinovi_schema;
     co.max_in_flight = max_in_flight;
     return std::make_unique<client_type>(io_.get_executor(), *provider, std::move(co));
   }
@@ -346,9 +347,7 @@ class app {
   // ---- estimate ----------------------------------------------------------------------------------------------
   int cmd_estimate() {
     check_request(o_.req);
-    seedance::pricing_options po;
-    if (o_.conn.legacy) po.kinovi_table = seedance::kinovi_price_table::legacy;
-    const auto e = seedance::estimate(o_.conn.provider, o_.req, po);
+    const auto e = seedance::estimate(o_.conn.provider, o_.req, provider_opts());
     const char* confidence = e.confidence == seedance::estimate_confidence::documented ? "documented"
                              : e.confidence == seedance::estimate_confidence::inferred ? "inferred"
                              : e.confidence == seedance::estimate_confidence::low      ? "low"
@@ -643,7 +642,7 @@ class app {
   // ---- batch -------------------------------------------------------------------------------------------------
   /// `seedance batch`: checks the manifest and reads the journal (batch.hpp), then runs the jobs.
   int cmd_batch() {
-    std::optional<batch_plan> plan = prepare_batch(o_, t_, validate_opts());
+    std::optional<batch_plan> plan = prepare_batch(o_, t_, provider_opts());
     if (!plan) return to_int(exit_code::usage);  // every problem of the manifest is reported; nothing was sent
     client_ = make_client(o_.concurrency);
     journal_writer journal(o_.journal);

@@ -120,7 +120,7 @@ inline bool plain_file_name(std::string_view name) {
 /// Parses one manifest line (already known not to be blank or a comment) into `job`, adding a problem for each
 /// field that is wrong. Returns false when the line cannot be used.
 inline bool parse_manifest_line(std::string_view text, std::size_t line, seedance::provider_id provider,
-                                const seedance::validate_options& vo, manifest_job& job,
+                                const seedance::provider_options& vo, manifest_job& job,
                                 std::vector<manifest_problem>& problems) {
   const std::size_t before = problems.size();
   const auto add = [&](std::string field, std::string rule, std::string value = {}) {
@@ -250,7 +250,7 @@ inline bool parse_manifest_line(std::string_view text, std::size_t line, seedanc
 /// Parses and checks a whole manifest for `provider`. Never throws except bad_alloc: every problem is
 /// returned in `problems`, in line order (duplicate output names included).
 inline manifest parse_manifest(std::string_view text, seedance::provider_id provider,
-                               const seedance::validate_options& vo = {}) {
+                               const seedance::provider_options& vo = {}) {
   manifest m;
   std::map<std::string, std::size_t> line_of_key;
   std::size_t line = 0;

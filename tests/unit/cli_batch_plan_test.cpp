@@ -42,7 +42,7 @@ class CliBatchPlan : public ::testing::Test {
 
   std::optional<batch_plan> prepare() {
     seedance_cli::terminal term{out_, err_};
-    return prepare_batch(o_, term, seedance::validate_options{});
+    return prepare_batch(o_, term, seedance::provider_options{});
   }
 
   static const batch_job& job(const batch_plan& p, const std::string& key) {
