@@ -448,8 +448,8 @@ inline std::vector<problem> check_media(std::span<const media_input> inputs, con
       refuse(rules.provider + " does not take " + kind_name + " inputs");
       continue;
     }
-    const std::string accepted_text = rules.provider + " accepts " + detail::format_list(accepted.formats) + " " + kind_name +
-                                      (in.kind == media_kind::audio ? "" : "s");
+    const std::string accepted_text = rules.provider + " accepts " + detail::format_list(accepted.formats) + " " +
+                                      kind_name + (in.kind == media_kind::audio ? "" : "s");
     const auto check_format = [&](media_format format, std::string_view how) {
       if (std::find(accepted.formats.begin(), accepted.formats.end(), format) != accepted.formats.end()) return true;
       if (format == media_format::unknown) {
