@@ -29,9 +29,11 @@ else:  # older botocore reads datetime.datetime.utcnow()
         def utcnow(cls):
             return fixed
 
+    _timedelta = datetime.timedelta
+
     class _DatetimeModule:
         datetime = _FixedClock
-        timedelta = datetime.timedelta
+        timedelta = _timedelta
 
     auth.datetime = _DatetimeModule
 
