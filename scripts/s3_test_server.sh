@@ -3,7 +3,8 @@
 # upload benchmark. Source it from the repository root after scripts/lib.sh.
 #
 #   seedance_s3_server_install          npm ci of scripts/npm (pinned by its package-lock.json) into build/npm
-#   seedance_s3_server_start <folder>   makes a CA and a 127.0.0.1 certificate in <folder>, starts s3rver with
+#   seedance_s3_server_start <folder> [--no-moto]
+#                                       makes a CA and a 127.0.0.1 certificate in <folder>, starts s3rver with
 #                                       the bucket seedance-test, waits until it answers, and exports
 #                                       SEEDANCE_TEST_S3_ENDPOINT, SEEDANCE_TEST_S3_CA_FILE, SEEDANCE_TEST_S3_BUCKET,
 #                                       SEEDANCE_TEST_S3_ACCESS_KEY_ID and SEEDANCE_TEST_S3_SECRET_ACCESS_KEY
@@ -61,7 +62,7 @@ seedance_s3_server_start() {
   seedance_s3_server_pid=$!
   local port="" tries
   for ((tries = 0; tries < 200; tries++)); do
-    port="$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$folder/s3rver.log" | head -n 1)"
+    port="$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$folder/s3rver.log" 2>/dev/null | head -n 1 || true)"
     [[ -n "$port" ]] && break
     if ! kill -0 "$seedance_s3_server_pid" 2>/dev/null; then break; fi
     sleep 0.1
@@ -78,7 +79,7 @@ seedance_s3_server_start() {
   export SEEDANCE_TEST_S3_ACCESS_KEY_ID=S3RVER
   export SEEDANCE_TEST_S3_SECRET_ACCESS_KEY=S3RVER
   echo "s3rver (pid $seedance_s3_server_pid) serves bucket $bucket at $SEEDANCE_TEST_S3_ENDPOINT"
-  seedance_moto_server_start "$folder"
+  [[ "${2:-}" == --no-moto ]] || seedance_moto_server_start "$folder"
 }
 
 # The optional second server (moto with signature checking); a note, not a failure, when it cannot start.
@@ -93,7 +94,7 @@ seedance_moto_server_start() {
   seedance_moto_server_pid=$!
   local port="" tries keys
   for ((tries = 0; tries < 300; tries++)); do
-    port="$(sed -n 's|.*Running on https://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$folder/moto.log" | head -n 1)"
+    port="$(sed -n 's|.*Running on https://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$folder/moto.log" 2>/dev/null | head -n 1 || true)"
     [[ -n "$port" ]] && break
     kill -0 "$seedance_moto_server_pid" 2>/dev/null || break
     sleep 0.1

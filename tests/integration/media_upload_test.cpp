@@ -474,6 +474,10 @@ TEST(AwsSdkSigner, BotocoreSignsTheUploadersRequestsTheSameWay) {
   request.source = media::media_source::from_file(file);
   request.content_type = "image/png";
   const auto result = run_blocking(io, uploader.upload(request));
+  const http::request put_request = [&] {
+    std::lock_guard lock(mutex);  // written on the server's thread
+    return captured;
+  }();
 
   const auto run = [&](std::vector<std::string> args) {
     seedance::test_support::process_options o;
@@ -482,14 +486,14 @@ TEST(AwsSdkSigner, BotocoreSignsTheUploadersRequestsTheSameWay) {
     o.output_dir = folder.path();
     return seedance::test_support::run_process(o);
   };
-  const std::string amz_date(captured.headers.find("x-amz-date").value_or(""));
-  const std::string wire_url = server.url(captured.target);
+  const std::string amz_date(put_request.headers.find("x-amz-date").value_or(""));
+  const std::string wire_url = server.url(put_request.target);
   const auto put = run({"put", wire_url, amz_date, "eu-central-1", options.credentials.access_key_id,
                         options.credentials.secret_access_key, file.string(),
-                        "Host:" + std::string(captured.headers.find("Host").value_or("")), "Content-Type:image/png"});
+                        "Host:" + std::string(put_request.headers.find("Host").value_or("")), "Content-Type:image/png"});
   if (put.exit_code == 3) GTEST_SKIP() << "Python's botocore is not installed: no reference signer";
   ASSERT_EQ(put.exit_code, 0) << put.err;
-  EXPECT_EQ(put.out, std::string(captured.headers.find("Authorization").value_or("")) + "\n");
+  EXPECT_EQ(put.out, std::string(put_request.headers.find("Authorization").value_or("")) + "\n");
 
   // The presigned GET: botocore orders the query differently, so the signatures are compared.
   const auto query_value = [](const std::string& url, const std::string& name) {
