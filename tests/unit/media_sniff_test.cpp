@@ -260,6 +260,13 @@ TEST_F(MediaFiles, UnreadableFileNamesThePath) {
   EXPECT_NE(problems[0].rule.find(locked.string()), std::string::npos);
 }
 
+TEST(MediaCheck, ADeviceIsNotAFile) {
+  std::vector<media::media_input> inputs{file_input("/dev/null", media_kind::image, "images[0]")};
+  const auto problems = media::check_media(inputs, media::kinovi_media_rules());
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].rule, "/dev/null is not a regular file");
+}
+
 TEST(MediaCheck, MemoryAndUrlInputs) {
   std::vector<media::media_input> inputs{
       {media::media_source::from_bytes(png_head, "frame.png"), media_kind::image, "images[0]"},
