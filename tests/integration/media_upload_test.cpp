@@ -488,9 +488,10 @@ TEST(AwsSdkSigner, BotocoreSignsTheUploadersRequestsTheSameWay) {
   };
   const std::string amz_date(put_request.headers.find("x-amz-date").value_or(""));
   const std::string wire_url = server.url(put_request.target);
-  const auto put = run({"put", wire_url, amz_date, "eu-central-1", options.credentials.access_key_id,
-                        options.credentials.secret_access_key, file.string(),
-                        "Host:" + std::string(put_request.headers.find("Host").value_or("")), "Content-Type:image/png"});
+  const auto put =
+      run({"put", wire_url, amz_date, "eu-central-1", options.credentials.access_key_id,
+           options.credentials.secret_access_key, file.string(),
+           "Host:" + std::string(put_request.headers.find("Host").value_or("")), "Content-Type:image/png"});
   if (put.exit_code == 3) GTEST_SKIP() << "Python's botocore is not installed: no reference signer";
   ASSERT_EQ(put.exit_code, 0) << put.err;
   EXPECT_EQ(put.out, std::string(put_request.headers.find("Authorization").value_or("")) + "\n");
