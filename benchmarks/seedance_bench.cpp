@@ -6,6 +6,13 @@
 //   seedance-bench download --url URL [--ca-file PEM] --out FILE
 //       client::download() of URL (the library's real download path: streamed to a temporary file, checked,
 //       fsynced, renamed). Prints: bytes=... seconds=... mb_per_s=... peak_rss_kb=...
+//   seedance-bench upload   --size SIZE --upload-to s3://BUCKET[/PREFIX] --endpoint URL [--ca-file PEM]
+//                           [--region R] [--file PATH]
+//       media::s3_uploader::upload() of a file of SIZE bytes (256M, 1G: binary suffixes K M G), made in a temporary
+//       folder unless --file names one, to an S3-compatible server; credentials from AWS_ACCESS_KEY_ID and
+//       AWS_SECRET_ACCESS_KEY. The file starts with a fresh nonce, so every run uploads (no HEAD skip). Prints:
+//       bytes=... seconds=... mb_per_s=... put_seconds=... put_mb_per_s=... peak_rss_kb=... (seconds: hash, HEAD
+//       and PUT; put_: from the first body byte handed to the connection to the end).
 //   seedance-bench waiters  --tasks N [--poll-interval-s P] [--sim-port PORT --ca-file PEM]
 //       N concurrent client.wait() on N running tasks of a simulator that runs in a child process (this
 //       program, command serve-sim), so that only the client's memory is measured. Prints:
@@ -22,6 +29,7 @@
 // MB means 10^6 bytes. Exit status: 0 on success, 1 when a measurement failed, 2 on a usage error.
 #include <seedance/client.hpp>
 #include <seedance/http/transport.hpp>
+#include <seedance/media/s3.hpp>
 #include <seedance/providers/aihubmax.hpp>
 #include <seedance/providers/any_provider.hpp>
 #include <seedance/providers/kinovi.hpp>
@@ -48,6 +56,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -77,6 +86,8 @@ constexpr std::string_view usage_text =
     "usage:\n"
     "  seedance-bench poll --url URL [--ca-file PEM] --connections C --seconds S\n"
     "  seedance-bench download --url URL [--ca-file PEM] --out FILE\n"
+    "  seedance-bench upload --size SIZE --upload-to s3://BUCKET[/PREFIX] --endpoint URL [--ca-file PEM] [--region R]\n"
+    "                        [--file PATH]\n"
     "  seedance-bench waiters --tasks N [--poll-interval-s P] [--sim-port PORT --ca-file PEM]\n"
     "  seedance-bench serve-sim --ca-out FILE [--port PORT]\n"
     "  seedance-bench polling --length-s L --tasks K [--time-scale X] [--provider kinovi|aihubmax|seedance2ink|ark]\n"
@@ -188,6 +199,96 @@ T run_to_end(asio::io_context& io, asio::awaitable<T> op) {
   io.run();
   if (failure) std::rethrow_exception(failure);
   return std::move(*result);
+}
+
+// ---- upload ----------------------------------------------------------------------------------------------------
+
+/// "256M" -> 268435456 (binary suffixes K, M, G; none: bytes).
+std::uint64_t parse_size(const std::string& text) {
+  std::size_t used = 0;
+  unsigned long long number = 0;
+  try {
+    number = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  std::uint64_t unit = 1;
+  const std::string suffix = used == 0 ? text : text.substr(used);
+  if (suffix == "K" || suffix == "k")
+    unit = 1ULL << 10;
+  else if (suffix == "M" || suffix == "m")
+    unit = 1ULL << 20;
+  else if (suffix == "G" || suffix == "g")
+    unit = 1ULL << 30;
+  else if (!suffix.empty() || used == 0)
+    throw usage_error("--size must be a number with an optional K, M or G suffix");
+  if (number == 0 || number > (1ULL << 40) / unit) throw usage_error("--size must be from 1 byte to 1T");
+  return number * unit;
+}
+
+/// Writes `size` pseudo-random bytes to `path`, 1 MiB at a time, starting with a per-run nonce.
+void write_test_file(const std::filesystem::path& path, std::uint64_t size) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  std::vector<char> block(1 << 20);
+  std::uint64_t x = static_cast<std::uint64_t>(clock_type::now().time_since_epoch().count()) | 1;
+  for (std::uint64_t written = 0; written < size;) {
+    for (std::size_t i = 0; i + 8 <= block.size(); i += 8) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;  // xorshift64: incompressible, cheap
+      std::memcpy(block.data() + i, &x, 8);
+    }
+    const auto n = static_cast<std::streamsize>(std::min<std::uint64_t>(block.size(), size - written));
+    out.write(block.data(), n);
+    written += static_cast<std::uint64_t>(n);
+  }
+  if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
+}
+
+int upload_command(arguments& args) {
+  const std::uint64_t size = parse_size(args.text("size"));
+  const std::string bucket_url = args.text("upload-to");
+  const std::string endpoint = args.text("endpoint");
+  const std::string ca_file = args.text("ca-file", "");
+  const std::string region = args.text("region", "");
+  const std::string given_file = args.text("file", "");
+  args.check_all_used();
+
+  std::filesystem::path file = given_file;
+  std::filesystem::path folder;
+  if (file.empty()) {
+    folder = std::filesystem::temp_directory_path() / ("seedance-bench-upload-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(folder);
+    file = folder / "upload.bin";
+    write_test_file(file, size);
+  }
+  struct remove_on_exit {
+    std::filesystem::path folder;
+    ~remove_on_exit() {
+      std::error_code ignored;
+      if (!folder.empty()) std::filesystem::remove_all(folder, ignored);
+    }
+  } cleanup{folder};
+
+  auto options = seedance::media::s3_options::from_environment(bucket_url, region, endpoint);
+  options.transport.tls.ca_file = ca_file;
+  options.transport.proxy.from_environment = false;
+  asio::io_context io(1);
+  seedance::media::s3_uploader uploader(io.get_executor(), options);
+  std::optional<clock_type::time_point> first_byte;
+  seedance::media::upload_request request;
+  request.source = seedance::media::media_source::from_file(file);
+  request.content_type = "application/octet-stream";
+  request.progress = [&](std::uint64_t, std::uint64_t) {
+    if (!first_byte) first_byte = clock_type::now();
+  };
+  const auto start = clock_type::now();
+  const auto result = run_to_end(io, uploader.upload(request));
+  const double elapsed = seconds_since(start);
+  const double put_seconds = first_byte ? seconds_since(*first_byte) : 0.0;
+  std::printf("bytes=%llu seconds=%.3f mb_per_s=%.1f put_seconds=%.3f put_mb_per_s=%.1f skipped=%d peak_rss_kb=%llu\n",
+              static_cast<unsigned long long>(result.size), elapsed, static_cast<double>(result.size) / 1e6 / elapsed,
+              put_seconds, put_seconds > 0 ? static_cast<double>(result.size) / 1e6 / put_seconds : 0.0,
+              result.already_present ? 1 : 0, static_cast<unsigned long long>(proc_status_kb("VmHWM")));
+  return 0;
 }
 
 // ---- poll ----------------------------------------------------------------------------------------------------
@@ -591,6 +692,7 @@ int main(int argc, char** argv) {
     arguments args(argc, argv, 2);
     if (command == "poll") return poll_command(args);
     if (command == "download") return download_command(args);
+    if (command == "upload") return upload_command(args);
     if (command == "waiters") return waiters_command(args);
     if (command == "polling") return polling_command(args);
     if (command == "serve-sim") return serve_sim_command(args);

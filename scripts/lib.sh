@@ -6,6 +6,7 @@ seedance_required_packages=(
   cmake ninja-build meson pkg-config g++ clang clang-format libclang-rt-14-dev
   libasio-dev libssl-dev openssl libboost-json1.81-dev libboost-url1.81-dev
   googletest libgtest-dev libbenchmark-dev
+  python3-botocore # the reference SigV4 signer of the upload tests (tests/support/sigv4_reference.py)
 )
 
 # Folders whose C++ sources are formatted and format-checked.

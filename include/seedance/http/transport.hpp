@@ -9,6 +9,7 @@
 
 #include <seedance/detail/asio_config.hpp>
 
+#include <algorithm>
 #include <asio/any_io_executor.hpp>
 #include <asio/awaitable.hpp>
 #include <asio/buffer.hpp>
@@ -37,10 +38,12 @@
 #include <seedance/http/proxy.hpp>
 #include <seedance/http/serializer.hpp>
 #include <seedance/http/tls.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 namespace seedance::http {
 
@@ -64,8 +67,20 @@ struct transport_options {
   std::string user_agent = "seedance-cpp";        ///< sent unless the request has a User-Agent
 };
 
+/// A request body streamed piece by piece instead of held in request::body (an upload from disk), sent
+/// with Content-Length: size (never chunked).
+struct body_source {
+  std::uint64_t size = 0;  ///< the exact number of body bytes
+  /// Fills `buffer` with up to buffer.size() bytes of the body starting at byte `offset` and returns how many
+  /// (at least 1 while offset < size). Positional, so a replay on a fresh connection reads from 0 again.
+  /// Setting `ec` (or returning 0 early) aborts the request with that error; the connection is not reused.
+  std::function<std::size_t(std::uint64_t offset, std::span<char> buffer, std::error_code& ec)> read{};
+};
+
 /// Per-request choices.
 struct send_options {
+  /// When set, the request body comes from here (request::body must be empty), body_chunk_bytes at a time.
+  std::optional<body_source> body{};
   body_sink sink{};                               ///< when set, the body goes here chunk by chunk (response.body empty)
   bool follow_redirects = false;                  ///< follow 301/302/303/307/308 for GET, https only
   std::optional<std::uint64_t> max_body_bytes{};  ///< overrides limits.max_body_bytes; with a sink: no limit unless set
@@ -177,6 +192,7 @@ struct exchange_result {
   bool response_started = false;  ///< any response byte arrived
   bool headers_done = false;      ///< the status line and headers were complete
   bool sink_failed = false;       ///< ec came from the caller's body sink
+  bool source_failed = false;     ///< ec came from the caller's body source
   bool reusable = false;          ///< the connection may carry another request
   const char* stage = "";         ///< "sending the request" / "reading the response"
   response message{};
@@ -222,12 +238,14 @@ class transport {
   /// on a new connection when its method is idempotent. With opts.follow_redirects, a GET follows up to
   /// max_redirects redirects to https URLs, dropping Authorization and Cookie when the host or port changes.
   /// `url` is parsed by the call itself, so it may be a temporary even when the awaitable runs later.
+  /// With opts.body the request body is streamed from that source with its Content-Length (uploads from disk).
   ///
   /// Errors (seedance::error): invalid_request (a bad URL is thrown by the call itself, a bad header when the
   /// awaitable starts; both before any I/O); connect_failed and
   /// tls_failed (nothing was sent; details().retry_safe = true); proxy_failed; timeout; idle_timeout;
   /// connection_closed; protocol_error; message_too_large; too_many_redirects; insecure_redirect; the
-  /// sink's own error code when opts.sink sets one (an exception thrown by the sink propagates as is); outcome_unknown
+  /// sink's own error code when opts.sink sets one, or the body source's when opts.body->read sets one (an
+  /// exception thrown by either propagates as is); outcome_unknown
   /// when a non-idempotent request (POST, PATCH) was sent but the connection failed before a response arrived
   /// (retry_safe = false: it may have been processed). Error messages never contain header values or URL queries.
   /// Cancellation: per-operation cancellation (bind_cancellation_slot, awaitable operators) closes the
@@ -283,6 +301,9 @@ class transport {
   }
 
   static constexpr std::uint64_t max_discarded_redirect_body = 1 << 20;
+  /// Bytes read from a body_source and written per step: large enough for full TLS records and few system
+  /// calls, small enough that an upload of any size stays within a few hundred KiB.
+  static constexpr std::size_t body_chunk_bytes = 256 * 1024;
 
   static bool will_follow(const send_options& opts, method m, int status) noexcept {
     return opts.follow_redirects && m == method::get && detail::is_redirect_status(status);
@@ -334,7 +355,16 @@ class transport {
     // The whole body is sent at once: the serializer writes the one true Content-Length.
     req.headers.erase("Transfer-Encoding");
     req.headers.erase("Content-Length");
-    const std::string wire = serialize(req);  // throws invalid_request (naming the header) before any I/O
+    std::string wire;
+    if (opts.body) {  // a streamed body: its declared size is the Content-Length
+      if (!req.body.empty() || !opts.body->read)
+        throw seedance::error(errc::invalid_request,
+                              "send_options.body: needs a read function and an empty request.body");
+      req.headers.set("Content-Length", std::to_string(opts.body->size));
+      serialize_head(req, wire);
+    } else {
+      wire = serialize(req);  // throws invalid_request (naming the header) before any I/O
+    }
     const std::string what = std::string(to_string(req.method)) + " " + target.display;
     const bool idempotent = is_idempotent(req.method);
 
@@ -371,6 +401,9 @@ class transport {
       if (result.headers_done) details.http_status = result.message.status;
       if (result.sink_failed)
         throw seedance::error(result.ec, what + ": the response body sink failed: " + result.ec.message(),
+                              std::move(details));
+      if (result.source_failed)
+        throw seedance::error(result.ec, what + ": reading the request body failed: " + result.ec.message(),
                               std::move(details));
 
       const bool stale = reused && !result.response_started && detail::is_connection_loss(result.ec);
@@ -536,6 +569,28 @@ class transport {
     if (ec) {
       result.ec = ec;
       co_return result;
+    }
+    if (opts.body && opts.body->size > 0) {
+      const body_source& source = *opts.body;
+      std::vector<char> chunk(static_cast<std::size_t>(std::min<std::uint64_t>(source.size, body_chunk_bytes)));
+      for (std::uint64_t offset = 0; offset < source.size;) {
+        const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), source.size - offset));
+        std::error_code read_ec;
+        const std::size_t got = source.read(offset, std::span<char>(chunk.data(), wanted), read_ec);
+        if (!read_ec && (got == 0 || got > wanted)) read_ec = make_error_code(errc::io_error);
+        if (read_ec) {
+          result.ec = read_ec;
+          result.source_failed = true;
+          co_return result;
+        }
+        co_await asio::async_write(stream, asio::buffer(chunk.data(), got),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+          result.ec = ec;
+          co_return result;
+        }
+        offset += got;
+      }
     }
 
     const std::uint64_t body_limit = opts.max_body_bytes.value_or(opts.sink ? std::numeric_limits<std::uint64_t>::max()
