@@ -7,6 +7,7 @@
 // it (detail::refuse_with).
 #pragma once
 
+#include <seedance/media_format.hpp>
 #include <seedance/vocabulary.hpp>
 
 #include <array>
@@ -179,81 +180,9 @@ struct media_limits {
   std::string_view total_rule{};  ///< sentence for the combined limit, empty when there is none
 };
 
-/// Media file formats, as told apart by their first bytes or their file name extension. The first nine are
-/// the ones some provider accepts; the rest are named so that a file of theirs is refused by name.
-enum class media_format : std::uint8_t {
-  jpeg,
-  png,
-  webp,
-  gif,
-  bmp,
-  mp4,
-  mov,
-  mp3,
-  wav,  // accepted somewhere
-  tiff,
-  heic,
-  webm,
-  mkv,
-  avi,
-  m4a,
-  aac,
-  flac,
-  ogg,
-};
-
-namespace detail {
-struct media_format_info {
-  media_format format;
-  std::string_view name;
-  std::string_view kind;  ///< "images", "videos" or "audios": the request list it belongs in
-  std::array<std::string_view, 2> extensions;
-};
-inline constexpr std::array<media_format_info, 18> media_formats{{
-    {media_format::jpeg, "jpeg", "images", {".jpg", ".jpeg"}},
-    {media_format::png, "png", "images", {".png", {}}},
-    {media_format::webp, "webp", "images", {".webp", {}}},
-    {media_format::gif, "gif", "images", {".gif", {}}},
-    {media_format::bmp, "bmp", "images", {".bmp", {}}},
-    {media_format::mp4, "mp4", "videos", {".mp4", ".m4v"}},
-    {media_format::mov, "mov", "videos", {".mov", ".qt"}},
-    {media_format::mp3, "mp3", "audios", {".mp3", {}}},
-    {media_format::wav, "wav", "audios", {".wav", {}}},
-    {media_format::tiff, "tiff", "images", {".tif", ".tiff"}},
-    {media_format::heic, "heic", "images", {".heic", ".heif"}},
-    {media_format::webm, "webm", "videos", {".webm", {}}},
-    {media_format::mkv, "mkv", "videos", {".mkv", {}}},
-    {media_format::avi, "avi", "videos", {".avi", {}}},
-    {media_format::m4a, "m4a", "audios", {".m4a", {}}},
-    {media_format::aac, "aac", "audios", {".aac", {}}},
-    {media_format::flac, "flac", "audios", {".flac", {}}},
-    {media_format::ogg, "ogg", "audios", {".ogg", ".oga"}},
-}};
-}  // namespace detail
-
-/// The library's name of a media format ("jpeg", "png", "webp", "gif", "bmp", "mp4", "mov", "mp3", "wav", ...).
-/// Never throws.
-constexpr std::string_view to_string(media_format f) noexcept {
-  for (const auto& info : detail::media_formats)
-    if (info.format == f) return info.name;
-  return "?";
-}
-
-/// The format a file name's extension names (case-insensitive; ".jpg" and ".jpeg" are jpeg), or nullopt for an
-/// extension the library does not know or a name without one. Never throws.
-constexpr std::optional<media_format> media_format_from_name(std::string_view file_name) noexcept {
-  const std::size_t dot = file_name.rfind('.');
-  if (dot == std::string_view::npos) return std::nullopt;
-  const std::string_view ext = file_name.substr(dot);
-  for (const auto& info : detail::media_formats)
-    for (std::string_view e : info.extensions)
-      if (!e.empty() && detail::iequals(e, ext)) return info.format;
-  return std::nullopt;
-}
-
 /// What media files a provider accepts: formats per kind, and the published size and length limits (0: none
-/// published). Sizes in bytes.
-struct media_rules {
+/// published). Sizes in bytes, inclusive ("under 50 MB" is 49,999,999).
+struct media_rules_table {
   enum_set<media_format> image_formats{};
   enum_set<media_format> video_formats{};
   enum_set<media_format> audio_formats{};
@@ -274,7 +203,7 @@ struct capability_table {
   std::array<model_capability, 3> models{};       ///< indexed by the value of `seedance::model`
   enum_set<aspect_ratio> ratios{};                ///< the same for every model
   media_limits media{};                           ///< per request
-  media_rules media_files{};                      ///< formats, sizes, lengths
+  media_rules_table media_files{};                ///< formats, sizes, lengths
   std::size_t max_prompt_code_points = 0;         ///< 0: no limit the library enforces
   std::size_t legacy_max_prompt_code_points = 0;  ///< Kinovi legacy schema; 0 when not applicable
   enum_set<generation_mode> prompt_required{};    ///< modes in which an empty prompt is refused

@@ -414,41 +414,35 @@ inline bool has_extension_of_kind(const boost::urls::url_view& u, std::string_vi
   return any_of({".mp3", ".wav"});
 }
 
-/// "jpeg, png and webp": the formats of `set`, in declaration order.
+/// "JPEG, PNG and WebP": the formats of `set`, in declaration order.
 inline std::string format_list(enum_set<media_format> set) {
   std::string out;
   std::size_t left = set.size();
-  for (const auto& info : media_formats) {
-    if (!set.contains(info.format)) continue;
-    if (!out.empty())
-      out += --left == 0 ? " and " : ", ";
-    else
-      --left;
-    out += info.name;
+  for (unsigned f = 0; f < 32 && left != 0; ++f) {
+    if (!set.contains(static_cast<media_format>(f))) continue;
+    if (!out.empty()) out += left == 1 ? " and " : ", ";
+    --left;
+    out += to_string(static_cast<media_format>(f));
   }
   return out;
 }
 
-/// The formats `caps` accepts for media of `kind` ("images", "videos", "audios").
-constexpr enum_set<media_format> accepted_formats(const capability_table& caps, std::string_view kind) noexcept {
-  if (kind == "images") return caps.media_files.image_formats;
-  if (kind == "videos") return caps.media_files.video_formats;
-  return caps.media_files.audio_formats;
-}
-
-/// Adds a problem when the file name of `u`'s path names a format the provider does not accept for `kind` (or a
-/// format of another kind). Names without a known extension are left to the provider.
+/// Adds a problem when the extension of URL `value` names a format the provider does not accept for `kind`
+/// ("images", "videos", "audios"), or a format of another kind. URLs without a known extension are left to the
+/// provider.
 inline void check_media_format(const capability_table& caps, std::string_view kind, const std::string& field,
-                               const boost::urls::url_view& u, std::string_view value, problem_collector& out) {
-  const std::string_view path = u.encoded_path();
-  const auto format =
-      media_format_from_name(path.substr(path.rfind('/') == std::string_view::npos ? 0 : path.rfind('/') + 1));
-  const enum_set<media_format> accepted = accepted_formats(caps, kind);
-  if (!format || accepted.empty() || accepted.contains(*format)) return;
+                               std::string_view value, problem_collector& out) {
+  const auto format = format_from_url(value);
+  if (!format) return;
+  const media_rules_table& m = caps.media_files;
+  const enum_set<media_format> accepted = kind == "images"   ? m.image_formats
+                                          : kind == "videos" ? m.video_formats
+                                                             : m.audio_formats;
+  if (accepted.empty() || accepted.contains(*format)) return;
   const std::string_view noun = kind == "images" ? "images" : kind == "videos" ? "videos" : "audio clips";
   out.add(field,
           std::string(caps.display_name) + " accepts " + format_list(accepted) + " " + std::string(noun) +
-              "; this URL names a " + std::string(to_string(*format)) + " file",
+              "; this URL's extension says " + std::string(to_string(*format)),
           shown_url(value));
 }
 
@@ -498,7 +492,7 @@ inline void check_media(const capability_table& caps, std::string_view kind, std
                                           : ": an audio URL must end in .mp3 or .wav";
     return out.add(std::move(field), name + " tells media apart by extension" + what, shown_url(value));
   }
-  check_media_format(caps, kind, field, u, value, out);
+  check_media_format(caps, kind, field, value, out);
 }
 
 /// Checks that every @imageN / @videoN / @audioN tag (case-insensitive) names a reference that exists.

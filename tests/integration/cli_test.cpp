@@ -256,7 +256,7 @@ TEST_F(Cli, FlagsAProviderLacksAreRefusedBeforeAnythingIsSent) {
       {provider_id::aihubmax, {"--4k"}, "resolution"},
       {provider_id::seedance2ink, {"--4k"}, "resolution"},
       {provider_id::aihubmax, {"--callback-url", "https://hooks.example.com/x"}, "callback_url"},
-      {provider_id::kinovi, {"--legacy", "--seed", "1"}, "seed: the Kinovi legacy schema has no seed"},
+      {provider_id::kinovi, {"--legacy", "--seed", "1"}, "seed: Kinovi (legacy schema) does not support a seed"},
       {provider_id::ark, {"--image", "ftp://example.com/a.png"}, "images[0]"},
   };
   for (const auto& c : cases) {

@@ -16,8 +16,10 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
+#include <seedance/capabilities.hpp>
 #include <seedance/error.hpp>
 #include <seedance/media/source.hpp>
+#include <seedance/media_format.hpp>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,259 +28,13 @@
 
 namespace seedance::media {
 
-/// Formats the library recognises. Some are recognised only to name them in a refusal.
-enum class media_format : std::uint8_t {
-  unknown,
-  jpeg,
-  png,
-  webp,
-  gif,
-  bmp,
-  tiff,
-  heic,
-  mp4,
-  mov,
-  webm,
-  mp3,
-  wav,
-  m4a,
-  aac,
-  ogg,
-  flac,
-};
-
-/// The role an input plays in a request.
-enum class media_kind : std::uint8_t { image, video, audio };
-
-/// "image", "video" or "audio". Never throws.
-constexpr std::string_view to_string(media_kind kind) noexcept {
-  switch (kind) {
-    case media_kind::image:
-      return "image";
-    case media_kind::video:
-      return "video";
-    case media_kind::audio:
-      return "audio";
-  }
-  return "image";
-}
-
-/// Display name of a format ("JPEG", "MP4", ...; "unknown" for unknown). Never throws.
-constexpr std::string_view to_string(media_format format) noexcept {
-  switch (format) {
-    case media_format::unknown:
-      return "unknown";
-    case media_format::jpeg:
-      return "JPEG";
-    case media_format::png:
-      return "PNG";
-    case media_format::webp:
-      return "WebP";
-    case media_format::gif:
-      return "GIF";
-    case media_format::bmp:
-      return "BMP";
-    case media_format::tiff:
-      return "TIFF";
-    case media_format::heic:
-      return "HEIC";
-    case media_format::mp4:
-      return "MP4";
-    case media_format::mov:
-      return "MOV";
-    case media_format::webm:
-      return "WebM";
-    case media_format::mp3:
-      return "MP3";
-    case media_format::wav:
-      return "WAV";
-    case media_format::m4a:
-      return "M4A";
-    case media_format::aac:
-      return "AAC";
-    case media_format::ogg:
-      return "Ogg";
-    case media_format::flac:
-      return "FLAC";
-  }
-  return "unknown";
-}
-
-/// The kind a format belongs to; nullopt for unknown. Never throws.
-constexpr std::optional<media_kind> kind_of(media_format format) noexcept {
-  switch (format) {
-    case media_format::jpeg:
-    case media_format::png:
-    case media_format::webp:
-    case media_format::gif:
-    case media_format::bmp:
-    case media_format::tiff:
-    case media_format::heic:
-      return media_kind::image;
-    case media_format::mp4:
-    case media_format::mov:
-    case media_format::webm:
-      return media_kind::video;
-    case media_format::mp3:
-    case media_format::wav:
-    case media_format::m4a:
-    case media_format::aac:
-    case media_format::ogg:
-    case media_format::flac:
-      return media_kind::audio;
-    case media_format::unknown:
-      break;
-  }
-  return std::nullopt;
-}
-
-/// The Content-Type an upload of this format is sent with ("application/octet-stream" for unknown).
-constexpr std::string_view content_type(media_format format) noexcept {
-  switch (format) {
-    case media_format::jpeg:
-      return "image/jpeg";
-    case media_format::png:
-      return "image/png";
-    case media_format::webp:
-      return "image/webp";
-    case media_format::gif:
-      return "image/gif";
-    case media_format::bmp:
-      return "image/bmp";
-    case media_format::tiff:
-      return "image/tiff";
-    case media_format::heic:
-      return "image/heic";
-    case media_format::mp4:
-      return "video/mp4";
-    case media_format::mov:
-      return "video/quicktime";
-    case media_format::webm:
-      return "video/webm";
-    case media_format::mp3:
-      return "audio/mpeg";
-    case media_format::wav:
-      return "audio/wav";
-    case media_format::m4a:
-      return "audio/mp4";
-    case media_format::aac:
-      return "audio/aac";
-    case media_format::ogg:
-      return "audio/ogg";
-    case media_format::flac:
-      return "audio/flac";
-    case media_format::unknown:
-      break;
-  }
-  return "application/octet-stream";
-}
-
-/// How many leading bytes sniff_format() looks at; give it at least this many when the data is longer.
-inline constexpr std::size_t sniff_length = 32;
-
-/// The format of data starting with `head` (its first bytes; sniff_length are enough), by magic numbers:
-/// JPEG FF D8 FF; PNG's 8-byte signature; GIF87a/GIF89a; BMP "BM" with a known DIB header size; TIFF II*\0 or
-/// MM\0*; RIFF....WEBP and RIFF....WAVE; ISO BMFF "ftyp" boxes by major brand (qt -> MOV, M4A -> M4A,
-/// heic/heix/mif1 -> HEIC, anything else -> MP4) and classic QuickTime atoms (moov, mdat, wide, free, skip,
-/// pnot -> MOV); WebM/Matroska 1A 45 DF A3; MP3 by an ID3v2 tag or an MPEG audio Layer III frame header;
-/// AAC by an ADTS header; OggS; fLaC. Never throws. Thread-safe.
-constexpr media_format sniff_format(std::string_view head) noexcept {
-  const auto byte = [&](std::size_t i) -> unsigned {
-    return i < head.size() ? static_cast<unsigned char>(head[i]) : 256u;
-  };
-  const auto at = [&](std::size_t offset, std::string_view magic) {
-    return head.size() >= offset + magic.size() && head.substr(offset, magic.size()) == magic;
-  };
-  if (byte(0) == 0xFF && byte(1) == 0xD8 && byte(2) == 0xFF) return media_format::jpeg;
-  if (at(0, "\x89PNG\r\n\x1a\n")) return media_format::png;
-  if (at(0, "GIF87a") || at(0, "GIF89a")) return media_format::gif;
-  if (at(0, "RIFF") && at(8, "WEBP")) return media_format::webp;
-  if (at(0, "RIFF") && at(8, "WAVE")) return media_format::wav;
-  if (at(0, "BM") && head.size() >= 18) {
-    const unsigned dib = byte(14) | (byte(15) << 8) | (byte(16) << 16) | (byte(17) << 24);
-    if (dib == 12 || dib == 40 || dib == 52 || dib == 56 || dib == 64 || dib == 108 || dib == 124)
-      return media_format::bmp;
-  }
-  if (at(0, std::string_view("II*\0", 4)) || at(0, std::string_view("MM\0*", 4))) return media_format::tiff;
-  if (at(4, "ftyp")) {
-    if (at(8, "qt  ")) return media_format::mov;
-    if (at(8, "M4A ") || at(8, "M4B ")) return media_format::m4a;
-    if (at(8, "heic") || at(8, "heix") || at(8, "mif1") || at(8, "msf1")) return media_format::heic;
-    return media_format::mp4;
-  }
-  for (const std::string_view atom : {"moov", "mdat", "wide", "free", "skip", "pnot"})
-    if (at(4, atom)) return media_format::mov;
-  if (byte(0) == 0x1A && byte(1) == 0x45 && byte(2) == 0xDF && byte(3) == 0xA3) return media_format::webm;
-  if (at(0, "OggS")) return media_format::ogg;
-  if (at(0, "fLaC")) return media_format::flac;
-  if (at(0, "ID3") && byte(3) <= 4) return media_format::mp3;
-  if (byte(0) == 0xFF && byte(1) != 256 && (byte(1) & 0xE0) == 0xE0) {
-    const unsigned version = (byte(1) >> 3) & 0x3;  // 01 is reserved
-    const unsigned layer = (byte(1) >> 1) & 0x3;    // 01 = Layer III, 00 = ADTS (AAC)
-    if (layer == 0 && (byte(1) & 0xF6) == 0xF0) return media_format::aac;
-    const unsigned bitrate = byte(2) >> 4;              // 1111 is invalid
-    const unsigned sample_rate = (byte(2) >> 2) & 0x3;  // 11 is reserved
-    if (byte(2) != 256 && version != 1 && layer == 1 && bitrate != 0xF && sample_rate != 3) return media_format::mp3;
-  }
-  return media_format::unknown;
-}
-
-/// The format a URL's (or a path's) extension names, case-insensitively: jpg/jpeg/jpe, png, webp, gif, bmp,
-/// tif/tiff, heic/heif, mp4/m4v, mov/qt, webm, mp3, wav, m4a, aac, ogg/oga, flac. The query and fragment are
-/// ignored; a data: URL is judged by its media type (data:image/png;base64,... -> PNG); nullopt when nothing
-/// is recognisable (no extension, an unknown one, asset://). Never throws. Thread-safe.
-inline std::optional<media_format> format_from_url(std::string_view url) {
-  const auto lower = [](std::string_view text) {
-    std::string out(text);
-    for (auto& c : out)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-  };
-  const std::string head = lower(url.substr(0, std::min<std::size_t>(url.size(), 64)));
-  if (head.starts_with("asset://")) return std::nullopt;
-  if (head.starts_with("data:")) {
-    const auto end = url.find_first_of(";,");
-    const std::string type = lower(url.substr(5, end == std::string_view::npos ? std::string_view::npos : end - 5));
-    for (const auto f : {media_format::jpeg, media_format::png, media_format::webp, media_format::gif,
-                         media_format::bmp, media_format::tiff, media_format::heic, media_format::mp4,
-                         media_format::mov, media_format::webm, media_format::mp3, media_format::wav, media_format::m4a,
-                         media_format::aac, media_format::ogg, media_format::flac})
-      if (type == content_type(f)) return f;
-    if (type == "image/jpg") return media_format::jpeg;
-    if (type == "audio/mp3") return media_format::mp3;
-    if (type == "audio/x-wav" || type == "audio/wave") return media_format::wav;
-    return std::nullopt;
-  }
-  std::string_view path = url;
-  if (const auto scheme = path.find("://"); scheme != std::string_view::npos) {
-    path.remove_prefix(scheme + 3);
-    const auto slash = path.find('/');
-    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
-  }
-  path = path.substr(0, path.find_first_of("?#"));
-  const auto last_slash = path.find_last_of("/\\");
-  const std::string_view name = last_slash == std::string_view::npos ? path : path.substr(last_slash + 1);
-  const auto dot = name.find_last_of('.');
-  if (dot == std::string_view::npos || dot + 1 >= name.size()) return std::nullopt;
-  const std::string ext = lower(name.substr(dot + 1));
-  struct entry {
-    std::string_view ext;
-    media_format format;
-  };
-  static constexpr entry table[] = {
-      {"jpg", media_format::jpeg},  {"jpeg", media_format::jpeg}, {"jpe", media_format::jpeg},
-      {"png", media_format::png},   {"webp", media_format::webp}, {"gif", media_format::gif},
-      {"bmp", media_format::bmp},   {"tif", media_format::tiff},  {"tiff", media_format::tiff},
-      {"heic", media_format::heic}, {"heif", media_format::heic}, {"mp4", media_format::mp4},
-      {"m4v", media_format::mp4},   {"mov", media_format::mov},   {"qt", media_format::mov},
-      {"webm", media_format::webm}, {"mp3", media_format::mp3},   {"wav", media_format::wav},
-      {"m4a", media_format::m4a},   {"aac", media_format::aac},   {"ogg", media_format::ogg},
-      {"oga", media_format::ogg},   {"flac", media_format::flac},
-  };
-  for (const auto& e : table)
-    if (e.ext == ext) return e.format;
-  return std::nullopt;
-}
+using seedance::content_type;
+using seedance::format_from_url;
+using seedance::kind_of;
+using seedance::media_format;
+using seedance::media_kind;
+using seedance::sniff_format;
+using seedance::sniff_length;
 
 /// What a provider accepts for one kind of input.
 struct kind_rules {
@@ -305,46 +61,38 @@ struct media_rules {
 /// file through that the provider's own limit would refuse).
 inline constexpr std::uint64_t megabyte = 1'000'000;
 
-/// Kinovi: JPEG/PNG/WebP images, MP4/MOV video, MP3/WAV audio; no published size limits.
-inline media_rules kinovi_media_rules() {
-  using f = media_format;
-  return {"Kinovi",
-          {{f::jpeg, f::png, f::webp}, std::nullopt, {}},
-          {{f::mp4, f::mov}, std::nullopt, {}},
-          {{f::mp3, f::wav}, std::nullopt, {}},
-          std::nullopt};
+/// The media rules of a provider's table (its media_files): the formats per kind, the size limits the
+/// provider publishes, and the request body limit. Never throws except bad_alloc.
+inline media_rules rules_for(const capability_table& table) {
+  const auto kind = [](enum_set<media_format> formats, std::uint64_t max_bytes) {
+    kind_rules out;
+    for (unsigned f = 0; f < 32; ++f)
+      if (formats.contains(static_cast<media_format>(f))) out.formats.push_back(static_cast<media_format>(f));
+    if (max_bytes != 0) {
+      out.max_bytes = max_bytes;
+      out.limit_text = (max_bytes + 1) % megabyte == 0 ? "under " + std::to_string((max_bytes + 1) / megabyte) + " MB"
+                                                       : "at most " + std::to_string(max_bytes / megabyte) + " MB";
+    }
+    return out;
+  };
+  const media_rules_table& m = table.media_files;
+  media_rules rules;
+  rules.provider = std::string(table.display_name);
+  rules.image = kind(m.image_formats, m.max_image_bytes);
+  rules.video = kind(m.video_formats, m.max_video_bytes);
+  rules.audio = kind(m.audio_formats, m.max_audio_bytes);
+  if (m.max_request_bytes != 0) rules.max_request_body_bytes = m.max_request_bytes;
+  return rules;
 }
 
-/// aihubmax: JPEG/PNG/WebP images at most 30 MB, MP4/MOV video under 50 MB, MP3/WAV audio at most 15 MB.
-inline media_rules aihubmax_media_rules() {
-  using f = media_format;
-  return {"aihubmax",
-          {{f::jpeg, f::png, f::webp}, 30 * megabyte, "at most 30 MB"},
-          {{f::mp4, f::mov}, 50 * megabyte - 1, "under 50 MB"},
-          {{f::mp3, f::wav}, 15 * megabyte, "at most 15 MB"},
-          std::nullopt};
-}
-
-/// seedance2.ink: JPEG/PNG/WebP/GIF/BMP images, MP4/MOV video (m4v is MP4), MP3/WAV audio; no size limits.
-inline media_rules seedance2ink_media_rules() {
-  using f = media_format;
-  return {"seedance2.ink",
-          {{f::jpeg, f::png, f::webp, f::gif, f::bmp}, std::nullopt, {}},
-          {{f::mp4, f::mov}, std::nullopt, {}},
-          {{f::mp3, f::wav}, std::nullopt, {}},
-          std::nullopt};
-}
-
-/// BytePlus/Volcengine Ark: JPEG/PNG/WebP/BMP/TIFF/GIF/HEIC images under 30 MB, MP4/MOV video at most
-/// 200 MB, WAV/MP3 audio at most 15 MB, and a whole request body of at most 64 MB.
-inline media_rules ark_media_rules() {
-  using f = media_format;
-  return {"Ark",
-          {{f::jpeg, f::png, f::webp, f::bmp, f::tiff, f::gif, f::heic}, 30 * megabyte - 1, "under 30 MB"},
-          {{f::mp4, f::mov}, 200 * megabyte, "at most 200 MB"},
-          {{f::wav, f::mp3}, 15 * megabyte, "at most 15 MB"},
-          64 * megabyte};
-}
+/// Kinovi's media rules (its current schema's table). Never throws except bad_alloc.
+inline media_rules kinovi_media_rules() { return rules_for(kinovi_capabilities); }
+/// aihubmax's media rules (its table). Never throws except bad_alloc.
+inline media_rules aihubmax_media_rules() { return rules_for(aihubmax_capabilities); }
+/// seedance2.ink's media rules (its table). Never throws except bad_alloc.
+inline media_rules seedance2ink_media_rules() { return rules_for(seedance2ink_capabilities); }
+/// Ark's media rules (its table). Never throws except bad_alloc.
+inline media_rules ark_media_rules() { return rules_for(ark_capabilities); }
 
 /// One input to check: its source, the role it plays, and the request field it came from ("images[1]").
 struct media_input {

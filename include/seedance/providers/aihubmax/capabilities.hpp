@@ -49,8 +49,8 @@ inline constexpr capability_table aihubmax_capabilities{
     .media_files = {.image_formats = detail::common_image_formats,
                     .video_formats = detail::common_video_formats,
                     .audio_formats = detail::common_audio_formats,
-                    .max_image_bytes = 30'000'000,
-                    .max_video_bytes = 50'000'000,
+                    .max_image_bytes = 30'000'000,  // "max 30MB"
+                    .max_video_bytes = 49'999'999,  // under 50 MB
                     .max_audio_bytes = 15'000'000},
     .max_prompt_code_points = 5000,
     .prompt_required = detail::all_modes,

@@ -2,7 +2,8 @@
 // its rules speak. No Asio, no OpenSSL, no Boost.
 //
 // No prompt limit is enforced (the provider's is unconfirmed); a prompt is only required for text-to-video.
-// Images under 30 MB each; the whole create body (inline data: URIs included) at most 64 MB.
+// Images (JPEG, PNG, WebP, BMP, TIFF, GIF, HEIC) under 30 MB each, MP4/MOV video up to 200 MB, WAV/MP3 audio up
+// to 15 MB; the whole create body (inline data: URIs included) at most 64 MB.
 #pragma once
 
 #include <seedance/capability_table.hpp>
@@ -55,10 +56,14 @@ inline constexpr capability_table ark_capabilities{
     }},
     .ratios = detail::all_ratios,
     .media = {.max_images = 9, .max_videos = 3, .max_audios = 3},
-    .media_files = {.image_formats = detail::common_image_formats,
+    .media_files = {.image_formats =
+                        detail::common_image_formats | enum_set<media_format>{media_format::bmp, media_format::tiff,
+                                                                              media_format::gif, media_format::heic},
                     .video_formats = detail::common_video_formats,
                     .audio_formats = detail::common_audio_formats,
-                    .max_image_bytes = 30'000'000,
+                    .max_image_bytes = 29'999'999,  // under 30 MB
+                    .max_video_bytes = 200'000'000,
+                    .max_audio_bytes = 15'000'000,
                     .max_request_bytes = 64'000'000},
     .prompt_required = {generation_mode::text},
     .features = {feature::cancel, feature::webhook, feature::seed, feature::audio_toggle, feature::native_4k,

@@ -29,11 +29,11 @@ namespace detail::kinovi_facts {
 
 // Materials (Omni Reference page): images JPEG, PNG or WebP; videos MP4, each at most 15 s; audio MP3, WAV or
 // other common formats, at most 15 s in all.
-inline constexpr media_rules materials{.image_formats = common_image_formats,
-                                       .video_formats = {media_format::mp4},
-                                       .audio_formats = common_audio_formats,
-                                       .max_video_seconds = 15,
-                                       .max_audio_seconds_total = 15};
+inline constexpr media_rules_table materials{.image_formats = common_image_formats,
+                                             .video_formats = {media_format::mp4},
+                                             .audio_formats = common_audio_formats,
+                                             .max_video_seconds = 15,
+                                             .max_audio_seconds_total = 15};
 
 inline constexpr model_capability pro(enum_set<resolution> resolutions, std::string_view resolution_rule) {
   return {.model = model::seedance_2_0,
