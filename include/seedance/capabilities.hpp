@@ -76,6 +76,21 @@ struct provider_options {
   constexpr kinovi_options kinovi() const noexcept { return kinovi_options{kinovi_schema}; }
 };
 
+/// What names provider P and where it lives: the identity every codec type (seedance::kinovi, ...) inherits, read
+/// from the provider's table so that each fact is stated once.
+template <provider_id P>
+struct provider_identity {
+  static constexpr provider_id id = P;
+  /// Run-time name: "kinovi", "aihubmax", "seedance2ink", "ark".
+  static constexpr std::string_view name = to_string(P);
+  /// Human-readable name: "Kinovi", "aihubmax", "seedance2.ink", "BytePlus/Volcengine Ark".
+  static constexpr std::string_view display_name = capabilities_for(P).display_name;
+  /// Base URL including the API path (Ark: BytePlus; see ark::base_url for Volcengine).
+  static constexpr std::string_view default_base_url = capabilities_for(P).default_base_url;
+  /// Environment variable holding the API key (e.g. "KINOVI_API_KEY").
+  static constexpr std::string_view api_key_env = capabilities_for(P).api_key_env;
+};
+
 /// The table that applies to provider `p` under `options` (the Kinovi legacy schema has its own). Never throws.
 constexpr const capability_table& capabilities_for(provider_id p, const provider_options& options) noexcept {
   if (p == provider_id::kinovi) return capabilities_for(options.kinovi_schema);

@@ -200,6 +200,8 @@ struct media_rules_table {
 struct capability_table {
   provider_id id = provider_id::kinovi;
   std::string_view display_name{};                ///< "Kinovi", "aihubmax", "seedance2.ink", "BytePlus/Volcengine Ark"
+  std::string_view default_base_url{};            ///< the API's base URL, path included
+  std::string_view api_key_env{};                 ///< the environment variable that holds the API key
   std::array<model_capability, 3> models{};       ///< indexed by the value of `seedance::model`
   enum_set<aspect_ratio> ratios{};                ///< the same for every model
   media_limits media{};                           ///< per request

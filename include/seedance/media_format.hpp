@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,126 +38,53 @@ enum class media_kind : std::uint8_t { image, video, audio };
 
 /// "image", "video" or "audio". Never throws.
 constexpr std::string_view to_string(media_kind kind) noexcept {
-  switch (kind) {
-    case media_kind::image:
-      return "image";
-    case media_kind::video:
-      return "video";
-    case media_kind::audio:
-      return "audio";
-  }
-  return "image";
+  return kind == media_kind::image ? "image" : kind == media_kind::video ? "video" : "audio";
 }
+
+namespace detail {
+/// What the library knows of one format: its display name, its kind, its Content-Type.
+struct media_format_facts {
+  std::string_view name;
+  std::optional<media_kind> kind;
+  std::string_view content_type;
+};
+/// Indexed by media_format.
+inline constexpr media_format_facts media_format_table[] = {
+    {"unknown", std::nullopt, "application/octet-stream"},
+    {"JPEG", media_kind::image, "image/jpeg"},
+    {"PNG", media_kind::image, "image/png"},
+    {"WebP", media_kind::image, "image/webp"},
+    {"GIF", media_kind::image, "image/gif"},
+    {"BMP", media_kind::image, "image/bmp"},
+    {"TIFF", media_kind::image, "image/tiff"},
+    {"HEIC", media_kind::image, "image/heic"},
+    {"MP4", media_kind::video, "video/mp4"},
+    {"MOV", media_kind::video, "video/quicktime"},
+    {"WebM", media_kind::video, "video/webm"},
+    {"MP3", media_kind::audio, "audio/mpeg"},
+    {"WAV", media_kind::audio, "audio/wav"},
+    {"M4A", media_kind::audio, "audio/mp4"},
+    {"AAC", media_kind::audio, "audio/aac"},
+    {"Ogg", media_kind::audio, "audio/ogg"},
+    {"FLAC", media_kind::audio, "audio/flac"},
+};
+static_assert(std::size(media_format_table) == static_cast<std::size_t>(media_format::flac) + 1,
+              "one entry per media_format, in enum order");
+
+constexpr const media_format_facts& facts_of(media_format format) noexcept {
+  const auto index = static_cast<std::size_t>(format);
+  return media_format_table[index < std::size(media_format_table) ? index : 0];
+}
+}  // namespace detail
 
 /// Display name of a format ("JPEG", "MP4", ...; "unknown" for unknown). Never throws.
-constexpr std::string_view to_string(media_format format) noexcept {
-  switch (format) {
-    case media_format::unknown:
-      return "unknown";
-    case media_format::jpeg:
-      return "JPEG";
-    case media_format::png:
-      return "PNG";
-    case media_format::webp:
-      return "WebP";
-    case media_format::gif:
-      return "GIF";
-    case media_format::bmp:
-      return "BMP";
-    case media_format::tiff:
-      return "TIFF";
-    case media_format::heic:
-      return "HEIC";
-    case media_format::mp4:
-      return "MP4";
-    case media_format::mov:
-      return "MOV";
-    case media_format::webm:
-      return "WebM";
-    case media_format::mp3:
-      return "MP3";
-    case media_format::wav:
-      return "WAV";
-    case media_format::m4a:
-      return "M4A";
-    case media_format::aac:
-      return "AAC";
-    case media_format::ogg:
-      return "Ogg";
-    case media_format::flac:
-      return "FLAC";
-  }
-  return "unknown";
-}
+constexpr std::string_view to_string(media_format format) noexcept { return detail::facts_of(format).name; }
 
 /// The kind a format belongs to; nullopt for unknown. Never throws.
-constexpr std::optional<media_kind> kind_of(media_format format) noexcept {
-  switch (format) {
-    case media_format::jpeg:
-    case media_format::png:
-    case media_format::webp:
-    case media_format::gif:
-    case media_format::bmp:
-    case media_format::tiff:
-    case media_format::heic:
-      return media_kind::image;
-    case media_format::mp4:
-    case media_format::mov:
-    case media_format::webm:
-      return media_kind::video;
-    case media_format::mp3:
-    case media_format::wav:
-    case media_format::m4a:
-    case media_format::aac:
-    case media_format::ogg:
-    case media_format::flac:
-      return media_kind::audio;
-    case media_format::unknown:
-      break;
-  }
-  return std::nullopt;
-}
+constexpr std::optional<media_kind> kind_of(media_format format) noexcept { return detail::facts_of(format).kind; }
 
 /// The Content-Type an upload of this format is sent with ("application/octet-stream" for unknown).
-constexpr std::string_view content_type(media_format format) noexcept {
-  switch (format) {
-    case media_format::jpeg:
-      return "image/jpeg";
-    case media_format::png:
-      return "image/png";
-    case media_format::webp:
-      return "image/webp";
-    case media_format::gif:
-      return "image/gif";
-    case media_format::bmp:
-      return "image/bmp";
-    case media_format::tiff:
-      return "image/tiff";
-    case media_format::heic:
-      return "image/heic";
-    case media_format::mp4:
-      return "video/mp4";
-    case media_format::mov:
-      return "video/quicktime";
-    case media_format::webm:
-      return "video/webm";
-    case media_format::mp3:
-      return "audio/mpeg";
-    case media_format::wav:
-      return "audio/wav";
-    case media_format::m4a:
-      return "audio/mp4";
-    case media_format::aac:
-      return "audio/aac";
-    case media_format::ogg:
-      return "audio/ogg";
-    case media_format::flac:
-      return "audio/flac";
-    case media_format::unknown:
-      break;
-  }
-  return "application/octet-stream";
-}
+constexpr std::string_view content_type(media_format format) noexcept { return detail::facts_of(format).content_type; }
 
 /// How many leading bytes sniff_format() looks at; give it at least this many when the data is longer.
 inline constexpr std::size_t sniff_length = 32;

@@ -18,6 +18,8 @@ namespace seedance {
 inline constexpr capability_table aihubmax_capabilities{
     .id = provider_id::aihubmax,
     .display_name = "aihubmax",
+    .default_base_url = "https://api.aihubmax.com",
+    .api_key_env = "AIHUBMAX_API_KEY",
     .models = {{
         {.model = model::seedance_2_0,
          .offered = true,

@@ -40,12 +40,7 @@ struct aihubmax_codec_options {};
 
 /// aihubmax codec: static pure functions turning requests into HTTP messages and responses into tasks.
 /// Thread-safe (no state).
-struct aihubmax {
-  static constexpr provider_id id = provider_id::aihubmax;
-  static constexpr std::string_view name = "aihubmax";
-  static constexpr std::string_view display_name = "aihubmax";
-  static constexpr std::string_view default_base_url = "https://api.aihubmax.com";
-  static constexpr std::string_view api_key_env = "AIHUBMAX_API_KEY";
+struct aihubmax : provider_identity<provider_id::aihubmax> {
   using codec_options = aihubmax_codec_options;
 
   static constexpr std::string_view create_target = "/v1/videos/generations";

@@ -25,6 +25,8 @@ enum class ark_region : std::uint8_t {
 inline constexpr capability_table ark_capabilities{
     .id = provider_id::ark,
     .display_name = "BytePlus/Volcengine Ark",
+    .default_base_url = "https://ark.ap-southeast.bytepluses.com/api/v3",
+    .api_key_env = "ARK_API_KEY",
     .models = {{
         {.model = model::seedance_2_0,
          .offered = true,

@@ -115,14 +115,9 @@ inline std::optional<task_error> error_of(const boost::json::value& body) {
 
 /// Codec for BytePlus ModelArk and Volcengine Ark video generation tasks. Static pure functions, no I/O;
 /// thread-safe.
-struct ark {
-  static constexpr provider_id id = provider_id::ark;
-  static constexpr std::string_view name = "ark";
-  static constexpr std::string_view display_name = "BytePlus/Volcengine Ark";
-  /// BytePlus ModelArk (ap-southeast). Use `base_url(ark_region::volcengine)` for Volcengine (China).
-  static constexpr std::string_view default_base_url = "https://ark.ap-southeast.bytepluses.com/api/v3";
+struct ark : provider_identity<provider_id::ark> {
+  /// Volcengine Ark (China); default_base_url is BytePlus ModelArk (ap-southeast). See base_url(ark_region).
   static constexpr std::string_view volcengine_base_url = "https://ark.cn-beijing.volces.com/api/v3";
-  static constexpr std::string_view api_key_env = "ARK_API_KEY";
 
   /// Path of the task collection: create (POST), list (GET); one task below it.
   static constexpr std::string_view tasks_path = "/contents/generations/tasks";

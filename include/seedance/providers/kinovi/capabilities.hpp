@@ -59,6 +59,8 @@ inline constexpr model_capability fast{.model = model::seedance_2_0_fast,
 inline constexpr capability_table kinovi_capabilities{
     .id = provider_id::kinovi,
     .display_name = "Kinovi",
+    .default_base_url = "https://kinovi.ai/api/v1",
+    .api_key_env = "KINOVI_API_KEY",
     .models = {{detail::kinovi_facts::pro(detail::up_to_4k, "Kinovi offers seedance-2.0 at 480p, 720p, 1080p and 4k"),
                 detail::kinovi_facts::fast, detail::not_offered(model::seedance_1_5_pro)}},
     .ratios = detail::fixed_ratios,

@@ -41,12 +41,7 @@ using kinovi_codec_options = kinovi_options;
 
 /// Kinovi codec: static pure functions turning requests into HTTP messages and responses into tasks.
 /// Thread-safe (no state).
-struct kinovi {
-  static constexpr provider_id id = provider_id::kinovi;
-  static constexpr std::string_view name = "kinovi";
-  static constexpr std::string_view display_name = "Kinovi";
-  static constexpr std::string_view default_base_url = "https://kinovi.ai/api/v1";
-  static constexpr std::string_view api_key_env = "KINOVI_API_KEY";
+struct kinovi : provider_identity<provider_id::kinovi> {
   using codec_options = kinovi_codec_options;
 
   static constexpr std::string_view create_target = "/jobs/createTask";

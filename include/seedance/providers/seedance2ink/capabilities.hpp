@@ -31,6 +31,8 @@ inline constexpr model_capability offer(model m, duration_set durations, std::st
 inline constexpr capability_table seedance2ink_capabilities{
     .id = provider_id::seedance2ink,
     .display_name = "seedance2.ink",
+    .default_base_url = "https://www.seedance2.ink",
+    .api_key_env = "SEEDANCE2INK_API_KEY",
     .models = {{
         detail::seedance2ink_facts::offer(model::seedance_2_0, duration_set::range(4, 15),
                                           "seedance2.ink offers seedance-2.0 from 4 to 15 seconds",

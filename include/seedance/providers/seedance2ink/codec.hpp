@@ -124,13 +124,7 @@ inline std::optional<video> video_of(const boost::json::value& body) {
 }  // namespace detail::seedance2ink_wire
 
 /// Codec for the seedance2.ink Open API. Static pure functions, no I/O; thread-safe.
-struct seedance2ink {
-  static constexpr provider_id id = provider_id::seedance2ink;
-  static constexpr std::string_view name = "seedance2ink";
-  static constexpr std::string_view display_name = "seedance2.ink";
-  static constexpr std::string_view default_base_url = "https://www.seedance2.ink";
-  static constexpr std::string_view api_key_env = "SEEDANCE2INK_API_KEY";
-
+struct seedance2ink : provider_identity<provider_id::seedance2ink> {
   /// Path of the create endpoint; status and cancel hang below it.
   static constexpr std::string_view generations_path = "/api/open/v1/video/generations";
   /// Most media URLs one request may carry (images, videos and audio together).
