@@ -180,7 +180,14 @@ class service::impl {
       startup_failure_ = detail::failure_from(std::current_exception());
       client_.reset();
     }
-    if (options_.own_thread) thread_ = std::thread([this] { run_thread(); });
+    if (options_.own_thread && !startup_failure_) {
+      try {
+        thread_ = std::thread([this] { run_thread(); });
+      } catch (...) {  // no thread could be made (resource limits): every job fails, saying so
+        startup_failure_ = detail::failure_from(std::current_exception());
+        startup_failure_->message = "cannot start the service's I/O thread: " + startup_failure_->message;
+      }
+    }
   }
 
   impl(const impl&) = delete;
