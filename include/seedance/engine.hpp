@@ -204,8 +204,9 @@ struct event {
 /// kept in startup_failure() and fails every job with it. The destructor cancels the jobs still running
 /// (their temporary files are removed, remote tasks are left alone) and joins the thread.
 ///
-/// Thread safety: every member function may be called from any thread. poll()/drain() are meant for one
-/// consumer (the engine's thread); with several, each event goes to exactly one of them.
+/// Thread safety: every member function may be called from any thread, except run_ready() (one thread at a time)
+/// and the destructor. poll()/drain() are meant for one consumer (the engine's thread); with several, each
+/// event goes to exactly one of them.
 class service {
  public:
   /// Starts the service. Never throws; see startup_failure().
