@@ -12,7 +12,7 @@ pc="$prefix/share/pkgconfig/seedance.pc"
 }
 rm -rf "$work"
 mkdir -p "$work"
-flags="$(PKG_CONFIG_PATH="$prefix/share/pkgconfig" PKG_CONFIG_LIBDIR="$prefix/share/pkgconfig" pkg-config --cflags --libs seedance)"
+flags="$(PKG_CONFIG_PATH="$prefix/share/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}" pkg-config --cflags --libs seedance)"
 echo "pkg-config --cflags --libs seedance: $flags"
 case "$flags" in
 *"-I$prefix/include"* | *"-I$prefix/share/pkgconfig/../../include"*) ;;
