@@ -89,6 +89,7 @@ inline seedance::request to_library_request(const engine::request& r) {
   return out;
 }
 
+/// The library's cost figure as the facade's plain struct.
 inline engine::cost to_engine_cost(const seedance::cost& c) noexcept {
   engine::cost out;
   out.amount = c.amount;
@@ -149,7 +150,8 @@ inline job_state job_state_for(task_state s, job_state current) noexcept {
   }
 }
 
-/// "an output_path problem" as seedance::error, before any network I/O.
+/// Throws seedance::error when `path` cannot take the video, before any network I/O: no file name
+/// (invalid_request), an existing file without overwrite (file_exists), a missing directory (io_error).
 inline void check_output_path(const std::string& path, bool overwrite) {
   namespace fs = std::filesystem;
   const fs::path target(path);
@@ -320,6 +322,7 @@ class service::impl {
   /// How long the destructor lets cancelled jobs take to stop.
   static constexpr std::chrono::seconds stop_grace{10};
 
+  /// Resolves the provider, starts the embedded simulator when asked, and makes the client (no I/O). Throws.
   void start_client() {
     provider_ = seedance::any_provider::from_name(options_.provider);
     if (!provider_)
@@ -349,6 +352,7 @@ class service::impl {
     client_ = std::make_unique<library_client>(io_->get_executor(), *provider_, std::move(o));
   }
 
+  /// The I/O thread: runs the io_context until begin_stop() ends it.
   void run_thread() noexcept {
     for (;;) {
       try {
@@ -376,6 +380,7 @@ class service::impl {
     timer->async_wait([this, timer](std::error_code) { io_->stop(); });
   }
 
+  /// Queues an event for poll(): a lock-free push (any thread).
   void push(event e) {
     auto* node = new event_node{std::move(e), nullptr};
     node->next = head_.load(std::memory_order_relaxed);
@@ -383,6 +388,7 @@ class service::impl {
     }
   }
 
+  /// An event of kind `kind` carrying what is known of the job now.
   event event_for(const job& j, event_kind kind) const {
     event e;
     e.job = job_handle{j.id};
@@ -395,6 +401,7 @@ class service::impl {
     return e;
   }
 
+  /// Moves the job to state `s`, with a state_changed event when it is a change.
   void set_state(job& j, job_state s) {
     if (j.state == s) return;
     j.state = s;
@@ -411,6 +418,7 @@ class service::impl {
     if (stopping_ && jobs_.empty()) io_->stop();
   }
 
+  /// On the I/O thread: registers the job and spawns its coroutine, bound to the job's cancellation signal.
   void start_job(std::unique_ptr<job> owned) {
     if (stopping_) {
       active_.fetch_sub(1, std::memory_order_relaxed);
@@ -434,6 +442,7 @@ class service::impl {
     if (j.cancel_requested) throw std::system_error(std::make_error_code(std::errc::operation_canceled));
   }
 
+  /// The job: checks, create, wait (state and progress events), download. Throws whatever ends it early.
   asio::awaitable<void> run_job(job& j) {
     const seedance::request r = detail::to_library_request(j.request);
     seedance::check(provider_->id(), r, seedance::detail::validate_options_for(provider_->options()));
