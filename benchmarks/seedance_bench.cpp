@@ -25,9 +25,18 @@
 //       (simulated seconds); the client's default polling policy (with polling_policy::expected_duration = E
 //       when given) is scaled by the same factor: every duration in it is multiplied by X. Prints the status
 //       requests per task and the delay between completion and its detection, in simulated seconds.
+//   seedance-bench frames   --jobs N --seconds S [--pattern engine|io-poll] [--time-scale X] [--dir DIR]
+//       A 60 fps frame loop on the main thread for S seconds while N generate+download jobs run against the
+//       in-process simulator (one job submitted per frame from the first frame on; files written to DIR, default
+//       the temporary directory). engine: a seedance::engine::service (its own I/O thread); each frame calls
+//       poll(). io-poll: the pattern engine_frame_loop replaced, a client on an io_context driven by
+//       io_context::poll() from the frame loop. The time of that one call is measured every frame. Prints:
+//       pattern=... frames=... jobs=... jobs_done=... drain_p50_us=... drain_p99_us=... drain_max_us=...
+//       frame_late_max_us=... (frames started later than scheduled, the worst lateness).
 //
 // MB means 10^6 bytes. Exit status: 0 on success, 1 when a measurement failed, 2 on a usage error.
 #include <seedance/client.hpp>
+#include <seedance/engine.hpp>
 #include <seedance/http/transport.hpp>
 #include <seedance/media/s3.hpp>
 #include <seedance/providers/aihubmax.hpp>
@@ -68,6 +77,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -89,6 +99,7 @@ constexpr std::string_view usage_text =
     "  seedance-bench upload --size SIZE --upload-to s3://BUCKET[/PREFIX] --endpoint URL [--ca-file PEM] [--region R]\n"
     "                        [--file PATH]\n"
     "  seedance-bench waiters --tasks N [--poll-interval-s P] [--sim-port PORT --ca-file PEM]\n"
+    "  seedance-bench frames --jobs N --seconds S [--pattern engine|io-poll] [--time-scale X] [--dir DIR]\n"
     "  seedance-bench serve-sim --ca-out FILE [--port PORT]\n"
     "  seedance-bench polling --length-s L --tasks K [--time-scale X] [--provider kinovi|aihubmax|seedance2ink|ark]\n"
     "                         [--expected-s E]\n";
@@ -680,6 +691,126 @@ int polling_command(arguments& args) {
   return failed > 0 ? 1 : 0;
 }
 
+// ---- frames ---------------------------------------------------------------------------------------------------
+
+/// What the frame loop measured.
+struct frame_figures {
+  std::vector<std::uint32_t> call_us;  ///< the poll()/io_context::poll() call of each frame
+  std::uint64_t late_max_us = 0;       ///< the worst lateness of a frame's start
+  std::size_t done = 0, failed = 0;
+};
+
+/// Runs `frame(n)` at 60 fps for `seconds`, timing `per_frame()` (the call under test) each frame.
+template <class Submit, class PerFrame>
+void frame_loop(double seconds, std::size_t jobs, frame_figures& figures, Submit submit, PerFrame per_frame) {
+  const auto frame_time = std::chrono::microseconds(16'667);
+  const auto start = clock_type::now();
+  const auto end = start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(seconds));
+  auto next = start;
+  for (std::size_t frame = 0; next < end; ++frame) {
+    const auto late = std::chrono::duration_cast<std::chrono::microseconds>(clock_type::now() - next).count();
+    figures.late_max_us =
+        std::max<std::uint64_t>(figures.late_max_us, static_cast<std::uint64_t>(std::max<long>(0, late)));
+    if (frame < jobs) submit(frame);
+    const auto before = clock_type::now();
+    per_frame();
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(clock_type::now() - before).count();
+    figures.call_us.push_back(static_cast<std::uint32_t>(took));
+    next += frame_time;
+    std::this_thread::sleep_until(next);
+  }
+}
+
+int frames_command(arguments& args) {
+  const auto jobs = static_cast<std::size_t>(args.number("jobs", 50, 1, 10'000));
+  const double seconds = args.number("seconds", 10, 0.1, 3600);
+  const std::string pattern = args.text("pattern", "engine");
+  const double scale = args.number("time-scale", 1, 0.001, 10);
+  const std::filesystem::path dir =
+      std::filesystem::path(args.text("dir", std::filesystem::temp_directory_path().string())) /
+      ("seedance-bench-frames-" + std::to_string(::getpid()));
+  args.check_all_used();
+  if (pattern != "engine" && pattern != "io-poll") throw usage_error("--pattern must be engine or io-poll");
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+
+  seedance::testing::simulator_options sim_options;
+  sim_options.time_scale = scale;  // a task: 0.2 s queued + 1 s running at scale 1
+  sim_options.kinovi.concurrency = 0;
+  seedance::testing::simulator sim(sim_options);
+  const std::string ca_file = (dir / "ca.pem").string();
+  std::ofstream(ca_file) << sim.ca_pem();
+  const auto clip = [&](std::size_t n) { return (dir / ("clip-" + std::to_string(n) + ".mp4")).string(); };
+  constexpr auto first_poll = std::chrono::milliseconds(200);
+  constexpr auto poll_interval = std::chrono::milliseconds(500);
+
+  frame_figures figures;
+  figures.call_us.reserve(static_cast<std::size_t>(seconds * 61) + 1);
+  if (pattern == "engine") {
+    seedance::engine::service_options options;
+    options.base_url = sim.base_url(seedance::provider_id::kinovi);
+    options.api_key = sim.api_key();
+    options.ca_file = ca_file;
+    options.poll_first_delay = first_poll;
+    options.poll_min_interval = poll_interval;
+    seedance::engine::service service(options);
+    if (const auto* failure = service.startup_failure()) throw std::runtime_error(failure->message);
+    seedance::engine::request request;  // bench_request()'s values
+    request.prompt = "slow dolly-in on a lighthouse at dusk";
+    request.images = {"https://example.com/first.png"};
+    request.resolution = seedance::resolution::p720;
+    request.duration = 5s;
+    std::vector<seedance::engine::event> events;
+    events.reserve(4 * jobs);
+    frame_loop(
+        seconds, jobs, figures, [&](std::size_t n) { service.submit(request, clip(n)); },
+        [&] {
+          service.poll(events);
+          for (const auto& e : events) {
+            if (e.kind == seedance::engine::event_kind::downloaded) ++figures.done;
+            if (e.kind == seedance::engine::event_kind::failed) ++figures.failed;
+          }
+        });
+  } else {
+    asio::io_context io(1);
+    auto keep_running = asio::make_work_guard(io);
+    seedance::client_options<seedance::any_provider> options;
+    options.base_url = sim.base_url(seedance::provider_id::kinovi);
+    options.api_key = sim.api_key();
+    options.transport.tls.ca_file = ca_file;
+    options.transport.proxy.from_environment = false;
+    options.polling.first_delay = first_poll;
+    options.polling.min_interval = poll_interval;
+    seedance::client<seedance::any_provider> client(io.get_executor(),
+                                                    seedance::any_provider(seedance::provider_id::kinovi), options);
+    const auto one_job = [&](std::string path) -> asio::awaitable<void> {
+      const seedance::request request = bench_request();
+      const seedance::video video = co_await client.generate(request);
+      const seedance::download_options download;
+      co_await client.download(video, path, download);
+    };
+    frame_loop(
+        seconds, jobs, figures,
+        [&](std::size_t n) {
+          asio::co_spawn(io, one_job(clip(n)), [&](std::exception_ptr e) { ++(e ? figures.failed : figures.done); });
+        },
+        [&] { io.poll(); });
+    // Let the jobs still running finish (unmeasured): their coroutines refer to the client.
+    while (figures.done + figures.failed < std::min(jobs, figures.call_us.size())) io.run_one();
+  }
+  std::filesystem::remove_all(dir);
+
+  const std::size_t frames = figures.call_us.size();
+  const double p50 = percentile(figures.call_us, 0.50), p99 = percentile(figures.call_us, 0.99),
+               max = percentile(figures.call_us, 1.0);
+  std::printf(
+      "pattern=%s frames=%zu jobs=%zu jobs_done=%zu jobs_failed=%zu drain_p50_us=%.0f drain_p99_us=%.0f "
+      "drain_max_us=%.0f frame_late_max_us=%llu\n",
+      pattern.c_str(), frames, jobs, figures.done, figures.failed, p50, p99, max,
+      static_cast<unsigned long long>(figures.late_max_us));
+  return figures.failed > 0 ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -695,6 +826,7 @@ int main(int argc, char** argv) {
     if (command == "upload") return upload_command(args);
     if (command == "waiters") return waiters_command(args);
     if (command == "polling") return polling_command(args);
+    if (command == "frames") return frames_command(args);
     if (command == "serve-sim") return serve_sim_command(args);
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << usage_text;

@@ -10,7 +10,7 @@ seedance_required_packages=(
 )
 
 # Folders whose C++ sources are formatted and format-checked.
-seedance_source_dirs=(include tests examples benchmarks)
+seedance_source_dirs=(include src tests examples benchmarks)
 
 # Prints every C and C++ source under seedance_source_dirs, NUL-separated and sorted (fuzz corpora excluded).
 seedance_source_files() {

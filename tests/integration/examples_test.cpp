@@ -115,11 +115,14 @@ TEST_F(Examples, WebhookServiceWaitsWithoutPolling) {
   EXPECT_LE(sim_->count(provider_id::kinovi, request_kind::status), webhooks);
 }
 
-TEST_F(Examples, CallbackEngine) {
-  const auto r = run("callback_engine", provider_id::kinovi);
+TEST_F(Examples, EngineFrameLoop) {
+  const auto r = run("engine_frame_loop", provider_id::kinovi, {"3"});
   EXPECT_RAN(r);
-  EXPECT_TRUE(is_complete_mp4(dir_ / "callback_engine.mp4"));
+  for (int i = 1; i <= 3; ++i) EXPECT_TRUE(is_complete_mp4(dir_ / ("engine_clip-" + std::to_string(i) + ".mp4"))) << i;
+  EXPECT_EQ(sim_->creates(provider_id::kinovi), 3u) << "the service went to SEEDANCE_BASE_URL";
   EXPECT_NE(r.out.find("frame "), std::string::npos);
+  EXPECT_NE(r.out.find("job 3 done: engine_clip-3.mp4"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("3 of 3 clips made"), std::string::npos) << r.out;
 }
 
 TEST_F(Examples, BatchWithLimit) {

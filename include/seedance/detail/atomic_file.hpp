@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -31,10 +33,18 @@ class atomic_file {
       throw error(errc::file_exists, "download: " + target_.string() + " exists (pass overwrite to replace it)");
     auto dir = target_.parent_path();
     if (dir.empty()) dir = ".";
-    std::string pattern = (dir / ("." + target_.filename().string() + ".part-XXXXXX")).string();
-    fd_ = ::mkstemp(pattern.data());
+    // Not mkstemp(): it creates mode 0600 whatever the umask. open(O_EXCL, 0666) lets the umask (and a default
+    // ACL) decide, so the renamed file has the mode any other new file of the user would have.
+    const std::string prefix = (dir / ("." + target_.filename().string() + ".part-")).string();
+    for (int attempt = 0; attempt < 100 && fd_ < 0; ++attempt) {
+      std::string candidate = prefix + unique_suffix();
+      fd_ = ::open(candidate.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+      if (fd_ >= 0)
+        temp_ = std::move(candidate);
+      else if (errno != EEXIST)
+        break;
+    }
     if (fd_ < 0) throw io_failure("cannot create a temporary file in " + dir.string());
-    temp_ = pattern;
   }
 
   atomic_file(const atomic_file&) = delete;
@@ -121,6 +131,24 @@ class atomic_file {
     ::sync_file_range(fd_, static_cast<off_t>(written_back_), static_cast<off_t>(length), SYNC_FILE_RANGE_WRITE);
     written_back_ += length;
 #endif
+  }
+
+  /// Six letters and digits, different for every call in the process and unlikely to repeat across processes.
+  static std::string unique_suffix() {
+    static std::atomic<std::uint64_t> counter{0};
+    std::uint64_t x = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+                      (static_cast<std::uint64_t>(::getpid()) << 32) ^
+                      (counter.fetch_add(1, std::memory_order_relaxed) * 0x9e3779b97f4a7c15ULL);
+    x ^= x >> 31;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 29;
+    constexpr std::string_view alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    std::string out(6, '0');
+    for (char& c : out) {
+      c = alphabet[x % alphabet.size()];
+      x /= alphabet.size();
+    }
+    return out;
   }
 
   static error io_failure(const std::string& what) {
