@@ -286,8 +286,7 @@ class service::impl {
       p.value = options_.provider;
       return {p};
     }
-    return seedance::validate(provider_->id(), detail::to_library_request(r),
-                              seedance::detail::validate_options_for(provider_->options()));
+    return seedance::validate(provider_->id(), detail::to_library_request(r), provider_->options());
   }
 
   std::size_t active_jobs() const noexcept { return active_.load(std::memory_order_relaxed); }
@@ -445,7 +444,7 @@ class service::impl {
   /// The job: checks, create, wait (state and progress events), download. Throws whatever ends it early.
   asio::awaitable<void> run_job(job& j) {
     const seedance::request r = detail::to_library_request(j.request);
-    seedance::check(provider_->id(), r, seedance::detail::validate_options_for(provider_->options()));
+    seedance::check(provider_->id(), r, provider_->options());
     detail::check_output_path(j.path, options_.overwrite);
     j.create_started = true;
     const seedance::task created = co_await client_->submit(r);
