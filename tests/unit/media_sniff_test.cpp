@@ -224,9 +224,12 @@ TEST_F(MediaFiles, ProvidersDiffer) {
   const auto mov = write("clip.mov", mov_head);
   const auto wav = write("voice.wav", wav_head);
   inputs = {file_input(mov, media_kind::video, "videos[0]"), file_input(wav, media_kind::audio, "audios[0]")};
-  for (const auto& rules : {media::kinovi_media_rules(), media::aihubmax_media_rules(),
-                            media::seedance2ink_media_rules(), media::ark_media_rules()})
+  for (const auto& rules : {media::aihubmax_media_rules(), media::seedance2ink_media_rules(), media::ark_media_rules()})
     EXPECT_TRUE(media::check_media(inputs, rules).empty()) << rules.provider;
+  // Kinovi API Omni Reference, materials: "| Videos | 3 | MP4 format." A MOV reference video is refused.
+  const auto kinovi = media::check_media(inputs, media::kinovi_media_rules());
+  ASSERT_EQ(kinovi.size(), 1u);
+  EXPECT_EQ(kinovi[0].field, "videos[0]");
 }
 
 TEST_F(MediaFiles, ArkInlineImagesMustFitTheRequestBody) {
