@@ -47,15 +47,16 @@
 //   other hosts are refused, logged, never contacted. Retries after a non-2xx answer or a failed connection:
 //   1 s, 5 s, 15 s (aihubmax: 1 s, 2 s, 4 s), scaled by time_scale.
 //
-// The option, script, fault and log types are declared in detail/sim_options.hpp and are part of this API.
+// The option, script, fault and log types are declared in testing/simulator_options.hpp, documented there: embed
+// the simulator in your own tests with them.
 #pragma once
 
 #include <seedance/capabilities.hpp>
 #include <seedance/testing/certificates.hpp>
-#include <seedance/testing/detail/sim_options.hpp>
 #include <seedance/testing/detail/sim_server.hpp>
 #include <seedance/testing/detail/sim_service.hpp>
 #include <seedance/testing/sample_mp4.hpp>
+#include <seedance/testing/simulator_options.hpp>
 
 #include <cstdint>
 #include <memory>

@@ -5,7 +5,7 @@
 #include <seedance/capabilities.hpp>
 #include <seedance/http/message.hpp>
 #include <seedance/testing/detail/sim_engine.hpp>
-#include <seedance/testing/detail/sim_options.hpp>
+#include <seedance/testing/simulator_options.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>

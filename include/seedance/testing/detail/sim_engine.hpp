@@ -5,7 +5,7 @@
 #pragma once
 
 #include <seedance/capabilities.hpp>
-#include <seedance/testing/detail/sim_options.hpp>
+#include <seedance/testing/simulator_options.hpp>
 
 #include <algorithm>
 #include <array>

@@ -2,7 +2,7 @@
 // misbehaves, and how. Pure; the random choices use the generator passed in (seeded by the simulator).
 #pragma once
 
-#include <seedance/testing/detail/sim_options.hpp>
+#include <seedance/testing/simulator_options.hpp>
 
 #include <cstdint>
 #include <optional>

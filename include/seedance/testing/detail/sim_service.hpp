@@ -15,7 +15,7 @@
 #include <seedance/testing/detail/sim_faults.hpp>
 #include <seedance/testing/detail/sim_kinovi.hpp>
 #include <seedance/testing/detail/sim_media.hpp>
-#include <seedance/testing/detail/sim_options.hpp>
+#include <seedance/testing/simulator_options.hpp>
 #include <seedance/testing/detail/sim_seedance2ink.hpp>
 
 #include <boost/json/parse.hpp>

@@ -1,4 +1,4 @@
-// seedance/testing/detail/sim_options.hpp - the vocabulary of the simulator's public API: options, outcome
+// seedance/testing/simulator_options.hpp - the vocabulary of the simulator's public API: options, outcome
 // scripts, faults and request-log entries. Part of the public API of <seedance/testing/simulator.hpp> (kept in
 // its own header so the simulator's pure parts can be compiled and tested without sockets).
 //
