@@ -334,6 +334,7 @@ void against_echo(echo_script& script, const st::tls_server& server, transcript&
   o.transport.proxy.from_environment = false;
   o.retry.max_attempts = 1;
   o.retry.max_create_attempts = 1;
+  o.max_create_hold = 0ms;  // every answer is the same here: a create refused with 429 is given up at once
   o.log = said.hook();
   seedance::client<P> client(io.get_executor(), o);
   const auto exchange = [&](const std::string& where) {
