@@ -551,6 +551,7 @@ class client {
     } else {
       return;
     }
+    if (options_.max_in_flight != 0) learned = std::min(learned, options_.max_in_flight);  // never above the cap
     if (limiter_.limit() == 0 || learned < limiter_.limit() || (named && limit_estimated_)) {
       limiter_.set_limit(learned);
       limit_estimated_ = !named;
@@ -583,13 +584,14 @@ class client {
   };
 
   asio::awaitable<task> submit_request(request r) {
-    return submit_held(std::move(r), clock::now() + options_.max_create_hold);
+    return submit_held(std::move(r), options_.max_create_hold, nullptr);
   }
 
-  /// submit(): validates, takes a slot, creates. A 429 answer holds the create until `hold_deadline`: it keeps
-  /// its slot and tries again when one of this client's tasks ends (the limiter's release) or after
-  /// hold_delay(), whichever comes first.
-  asio::awaitable<task> submit_held(request r, clock::time_point hold_deadline) {
+  /// submit(): validates, takes a slot, creates. A 429 answer holds the create for at most `hold_limit` from the
+  /// moment the slot was taken (that moment + hold_limit is stored in `*deadline_out` when given): it keeps its
+  /// slot and tries again when one of this client's tasks ends (the limiter's release) or after hold_delay(),
+  /// whichever comes first.
+  asio::awaitable<task> submit_held(request r, std::chrono::milliseconds hold_limit, clock::time_point* deadline_out) {
     check(current_provider_id(), r, provider_validate_options());  // throws invalid_request; nothing sent
     const http::request http_req = provider_encode_create(r);      // may throw invalid_request
     const auto estimated = estimate(current_provider_id(), r, detail::pricing_options_for(options_.codec));
@@ -599,6 +601,8 @@ class client {
     limiter_slot_guard guard{this, &slot_owned};
 
     const auto held_since = clock::now();
+    const auto hold_deadline = held_since + hold_limit;
+    if (deadline_out) *deadline_out = hold_deadline;
     for (int refusals = 1;; ++refusals) {
       std::optional<error> refused;
       try {
@@ -691,8 +695,10 @@ class client {
   }
 
   asio::awaitable<video> generate_request(request r, wait_options o) {
-    const auto deadline = clock::now() + o.deadline;
-    task created = co_await submit_held(std::move(r), deadline);
+    // One deadline for the hold and the wait, counted from the moment the create could first be sent (a wait for
+    // a free slot is not part of it, as before).
+    clock::time_point deadline{};
+    task created = co_await submit_held(std::move(r), o.deadline, &deadline);
     task done = co_await wait_impl(created.id, std::move(o), &created, deadline);  // created outlives the wait
     if (done.videos.empty())
       throw error(errc::bad_response, "task " + done.id + " succeeded without a video", details_for(done.id));
