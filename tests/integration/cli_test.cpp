@@ -800,10 +800,12 @@ TEST_F(Cli, BatchOfTwoHundredSurvivesFaultsAndKillNine) {
 // Kinovi's error table: "429 Concurrency limit exceeded - too many tasks in progress, wait for some to complete".
 // An account allowing 2 tasks in progress, tasks of 20 s of simulated time, a plain 429 body without `limit`:
 // six lines at --concurrency 6 all finish, with six creates and no failed line (the refused creates are held).
+// A task lasts longer than a create's own retries (4 tries within about 4 s): a create that gave up on the 429
+// instead of being held would show as a create_failed event in the journal.
 TEST_F(Cli, BatchOnAnAccountOfTwoTasksInProgressFinishesEveryLine) {
   seedance::testing::simulator_options so;
-  so.time_scale = 0.05;
-  so.run_time = std::chrono::seconds(20);  // 1 s at this scale
+  so.time_scale = 0.3;
+  so.run_time = std::chrono::seconds(20);  // 6 s at this scale
   so.kinovi.concurrency = 2;
   so.kinovi.concurrency_429_names_limit = false;
   sim_ = std::make_unique<seedance::testing::simulator>(so);
