@@ -4,10 +4,14 @@
 // completion-token form `async_x(..., token)` with signature `void(std::error_code, T)`.
 //
 // Money rules: a create request is validated before anything is sent, and repeated only where the provider
-// provably did not accept it (connect/TLS failure before any byte was written, or a 429 answer). Any other
-// failure after the request was written surfaces as errc::outcome_unknown with every known detail, never
-// as a silent second task. Status, cancel, list and download are idempotent and retried with backoff,
-// jitter and Retry-After (see retry.hpp).
+// provably did not accept it (connect/TLS failure before any byte was written, or a 429 answer). A failure
+// after the request was written that may have created a task (may_have_created_task() in create_outcome.hpp)
+// surfaces as errc::outcome_unknown with every known detail, never as a silent second task; a 5xx answer is
+// reported as server_error and not repeated either. A 429 answer to a create is held, not failed: the task was
+// not made, so the create waits for one of this client's tasks to end (or a backoff of at most
+// retry_policy::max_hold_delay) and tries again, and the client lowers its concurrency to the tasks it had in
+// flight. Status, cancel, list and download are idempotent and retried with backoff, jitter and Retry-After
+// (see retry.hpp).
 //
 // Thread safety: a client is not thread-safe. Start all of its operations from its executor; when the
 // io_context runs on several threads, construct the client with a strand. Distinct clients are
@@ -16,8 +20,8 @@
 
 #include <seedance/detail/asio_config.hpp>
 
-#include <seedance/detail/atomic_file.hpp>
-#include <seedance/detail/mp4_check.hpp>
+#include <seedance/create_outcome.hpp>
+#include <seedance/download.hpp>
 #include <seedance/error.hpp>
 #include <seedance/http/transport.hpp>
 #include <seedance/limiter.hpp>
@@ -85,25 +89,6 @@ struct wait_options {
   std::chrono::milliseconds fallback_poll{std::chrono::seconds(60)};
 };
 
-/// Options of `download()`.
-struct download_options {
-  /// Called after each received piece: bytes on disk so far, and the total when known.
-  std::function<void(std::uint64_t done, std::optional<std::uint64_t> total)> on_progress{};
-  /// Replace an existing file at the target path. Without it an existing file is an error (file_exists).
-  bool overwrite = false;
-  /// How many times a dropped transfer is resumed with a Range request.
-  int max_resumes = 5;
-  /// Check that the bytes start with an MP4 `ftyp` box and that the top-level boxes fill the file exactly.
-  bool verify_mp4 = true;
-};
-
-/// What `download()` wrote.
-struct download_result {
-  std::filesystem::path path{};  ///< the final path (complete file)
-  std::uint64_t bytes = 0;       ///< its size
-  int resumes = 0;               ///< Range resumptions needed
-};
-
 /// Construction options of `client<Provider>`. Plain aggregate; copied by the client.
 template <class Provider>
 struct client_options {
@@ -115,9 +100,15 @@ struct client_options {
   http::transport_options transport{};
   retry_policy retry{};
   polling_policy polling{};
-  /// At most this many tasks in flight for this client (0: unlimited). Lowered automatically when a
-  /// provider's 429 body names its concurrency limit.
+  /// At most this many tasks in flight for this client (0: unlimited). Lowered automatically when a create
+  /// is refused with 429 for too many tasks in progress: to the limit the body names, or else to the tasks
+  /// this client had in flight then (raised again, never above this value, when a later create shows the
+  /// provider takes more).
   std::size_t max_in_flight = 0;
+  /// How long submit() holds a create refused with 429 (retrying whenever one of this client's tasks ends, or
+  /// after a backoff) before it fails with rate_limited. generate() holds at most its wait deadline.
+  /// Cancelling the operation ends the hold at once.
+  std::chrono::milliseconds max_create_hold{std::chrono::minutes(30)};
   /// Provider wire options (Kinovi schema, Ark region, ...).
   typename Provider::codec_options codec{};
   /// Logging hook; never sees the key.
@@ -182,31 +173,8 @@ inline std::string env_or_empty(std::string_view name) {
   return v ? std::string(v) : std::string();
 }
 
-/// `text` with the secret removed: every occurrence of it, and every run of 8 or more characters that matches a
-/// piece of it (what is left of a key in a message cut to length, such as "Bearer sk-abc123456..."), becomes
-/// "[redacted]". Secrets shorter than 8 characters are only removed whole (see redact()).
-inline std::string scrub_secret(std::string text, std::string_view secret) {
-  constexpr std::size_t min_run = 8;
-  if (secret.size() < min_run) return redact(std::move(text), secret);
-  std::string out;
-  out.reserve(text.size());
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::size_t longest = 0;
-    for (std::size_t j = 0; j + longest < secret.size(); ++j) {
-      std::size_t n = 0;
-      while (i + n < text.size() && j + n < secret.size() && text[i + n] == secret[j + n]) ++n;
-      if (n > longest) longest = n;
-    }
-    if (longest >= min_run) {
-      out += "[redacted]";
-      i += longest;
-    } else {
-      out += text[i++];
-    }
-  }
-  return out;
-}
+/// Moved beside redact() in error.hpp; still reachable here for callers that used it from this namespace.
+using seedance::scrub_secret;
 
 /// Converts whatever ended a coroutine into an error_code for token-form handlers.
 inline std::error_code code_of(const std::exception_ptr& ep) noexcept {
@@ -256,7 +224,7 @@ class client {
     while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
     if (base_url_.rfind("https://", 0) != 0)
       throw error(errc::invalid_request,
-                  detail::scrub_secret("base_url: must be an https:// URL (got \"" + base_url_ + "\")", api_key_));
+                  scrub_secret("base_url: must be an https:// URL (got \"" + base_url_ + "\")", api_key_));
   }
 
   client(const client&) = delete;
@@ -275,9 +243,10 @@ class client {
 
   /// Validates `r` (nothing is sent if invalid), waits for a free in-flight slot, and creates the task.
   /// Returns the created task; its `cost` is the provider's figure or, failing that, the library's
-  /// estimate (`cost.estimated`). Errors: invalid_request (every problem in details().problems),
-  /// unauthorized, insufficient_credits, rate_limited (after retries), outcome_unknown (the request may
-  /// have created a task: check the provider before submitting again), transport errors before sending.
+  /// estimate (`cost.estimated`). A 429 answer holds the create (see client_options::max_create_hold).
+  /// Errors: invalid_request (every problem in details().problems), unauthorized, insufficient_credits,
+  /// rate_limited (still refused when the hold ended), outcome_unknown (the request may have created a task:
+  /// check the provider before submitting again), server_error, transport errors before sending.
   /// Cancellation: before the request is written nothing is created; after, the outcome is unknown.
   asio::awaitable<task> submit(
       const request_for<detail::static_id_of<Provider>()>& r) requires detail::static_provider<Provider> {
@@ -322,7 +291,8 @@ class client {
     return wait_impl(std::move(task_id), std::move(o), nullptr);
   }
 
-  /// submit + wait: returns the first output video (with its task id). Errors as submit and wait.
+  /// submit + wait: returns the first output video (with its task id). Errors as submit and wait; `o.deadline`
+  /// bounds the whole operation, a create held after a 429 included.
   asio::awaitable<video> generate(const request_for<detail::static_id_of<Provider>()>& r,
                                   wait_options o = {}) requires detail::static_provider<Provider> {
     return generate_request(r.to_request(), std::move(o));  // copied into the operation's frame now
@@ -494,8 +464,8 @@ class client {
     if (options_.log) options_.log(level, scrub(std::string(text)));
   }
 
-  /// `text` without the API key, whole or in pieces (see detail::scrub_secret).
-  std::string scrub(std::string text) const { return detail::scrub_secret(std::move(text), api_key_); }
+  /// `text` without the API key, whole or in pieces (see scrub_secret()).
+  std::string scrub(std::string text) const { return scrub_secret(std::move(text), api_key_); }
 
   /// Re-throws a provider/transport error with the key scrubbed from every text field (a provider may echo the
   /// Authorization header anywhere: message, code, parameter, request id, problems).
@@ -532,27 +502,16 @@ class client {
         http::response resp = co_await transport_.send(url, req);
         if (resp.ok()) co_return resp;
         error e = provider_.decode_error(resp);
-        if (kind == operation_kind::create && e.code() == make_error_code(errc::rate_limited)) learn_limit(e.details());
         // Whether a create answered with 5xx made a task is not provable: never call it safe to repeat.
         if (kind == operation_kind::create && resp.status >= 500) e.details().retry_safe = false;
         failure.emplace(std::move(e));
       } catch (const error& e) {
-        // invalid_request is thrown before any byte is written (e.g. CR/LF in a header value): nothing was sent.
-        if (kind == operation_kind::create && !e.details().retry_safe &&
-            e.code() != make_error_code(errc::outcome_unknown) && e.code() != make_error_code(errc::invalid_request) &&
-            e.code().category() == error_category()) {
-          // Anything written and then lost: the provider may have created (and charged) a task.
-          error_details d = e.details();
-          d.retry_safe = false;
-          failure.emplace(errc::outcome_unknown,
-                          "create: outcome unknown, the request may have created a task (" + e.text() +
-                              "); check the provider before submitting again",
-                          std::move(d));
-        } else {
-          failure.emplace(e);
-        }
+        // A create the transport lost after writing it is already errc::outcome_unknown (may_have_created_task).
+        failure.emplace(e);
       }
       const auto& f = *failure;
+      // A create refused with 429 is held by submit_request(), not retried here.
+      if (kind == operation_kind::create && f.code() == make_error_code(errc::rate_limited)) throw_clean(f, task_id);
       const auto decision = decide_retry(options_.retry, kind, attempt, f.code(), f.details().retry_safe,
                                          f.details().retry_after, jitter_);
       if (!decision.retry || clock::now() + decision.delay >= deadline) throw_clean(f, task_id);
@@ -578,14 +537,39 @@ class client {
     return "request";
   }
 
+  /// After a 429 answer to a create: lowers the concurrency to the limit the body names, or else (when the
+  /// body says the 429 is about tasks in progress, see is_tasks_in_progress_limit()) to the tasks this client
+  /// had in flight when the answer came (at least 1).
   void learn_limit(const error_details& d) {
+    std::size_t learned = 0;
+    bool named = false;
     if (d.concurrency_limit && *d.concurrency_limit > 0) {
-      const auto learned = static_cast<std::size_t>(*d.concurrency_limit);
-      if (limiter_.limit() == 0 || learned < limiter_.limit()) {
-        limiter_.set_limit(learned);
-        log(log_level::info, "concurrency limit learned from provider: " + std::to_string(learned));
-      }
+      learned = static_cast<std::size_t>(*d.concurrency_limit);
+      named = true;
+    } else if (is_tasks_in_progress_limit(d)) {
+      learned = std::max<std::size_t>(slot_tasks_.size(), 1);
+    } else {
+      return;
     }
+    if (options_.max_in_flight != 0) learned = std::min(learned, options_.max_in_flight);  // never above the cap
+    if (limiter_.limit() == 0 || learned < limiter_.limit() || (named && limit_estimated_)) {
+      limiter_.set_limit(learned);
+      limit_estimated_ = !named;
+      log(log_level::info, named ? "concurrency limit learned from provider: " + std::to_string(learned)
+                                 : "concurrency lowered to the " + std::to_string(learned) +
+                                       " task(s) in flight when the provider answered 429");
+    }
+  }
+
+  /// After a create succeeded: a limit estimated from a 429 is raised to the tasks now in flight when the
+  /// provider took more than it (never above client_options::max_in_flight).
+  void confirm_limit() {
+    if (!limit_estimated_ || slot_tasks_.size() <= limiter_.limit()) return;
+    std::size_t raised = slot_tasks_.size();
+    if (options_.max_in_flight != 0) raised = std::min(raised, options_.max_in_flight);
+    if (raised <= limiter_.limit()) return;
+    limiter_.set_limit(raised);
+    log(log_level::info, "concurrency raised to " + std::to_string(raised) + ": the provider took that many tasks");
   }
 
   // ---- operations --------------------------------------------------------------------------------------
@@ -600,39 +584,90 @@ class client {
   };
 
   asio::awaitable<task> submit_request(request r) {
+    return submit_held(std::move(r), options_.max_create_hold, nullptr);
+  }
+
+  /// submit(): validates, takes a slot, creates. A 429 answer holds the create for at most `hold_limit` from the
+  /// moment the slot was taken (that moment + hold_limit is stored in `*deadline_out` when given): it keeps its
+  /// slot and tries again when one of this client's tasks ends (the limiter's release) or after hold_delay(),
+  /// whichever comes first.
+  asio::awaitable<task> submit_held(request r, std::chrono::milliseconds hold_limit, clock::time_point* deadline_out) {
     check(current_provider_id(), r, provider_validate_options());  // throws invalid_request; nothing sent
-    http::request http_req = provider_encode_create(r);            // may throw invalid_request
+    const http::request http_req = provider_encode_create(r);      // may throw invalid_request
     const auto estimated = estimate(current_provider_id(), r, detail::pricing_options_for(options_.codec));
 
     co_await limiter_.acquire();
     bool slot_owned = true;
     limiter_slot_guard guard{this, &slot_owned};
 
+    const auto held_since = clock::now();
+    const auto hold_deadline = held_since + hold_limit;
+    if (deadline_out) *deadline_out = hold_deadline;
+    for (int refusals = 1;; ++refusals) {
+      std::optional<error> refused;
+      try {
+        http::request attempt = http_req;  // named: see SEEDANCE_DETAIL_GCC_AGGREGATE_CO_AWAIT_BUG
+        task t = co_await create_once(std::move(attempt));
+        if (!t.cost && estimated.cost) t.cost = estimated.cost;
+        if (!is_terminal(t.state)) {
+          slot_tasks_.insert(t.id);
+          slot_owned = false;  // held until the task is seen terminal
+          confirm_limit();
+        }
+        log(log_level::info, "created task " + t.id);
+        co_return t;
+      } catch (const error& e) {
+        if (e.code() != make_error_code(errc::rate_limited)) throw;
+        refused.emplace(e);  // the task was not created: hold, do not fail
+      }
+      learn_limit(refused->details());
+      const auto now = clock::now();
+      const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - held_since);
+      if (now >= hold_deadline) {
+        error_details d = refused->details();
+        d.retry_safe = true;  // refused: nothing was created
+        throw error(errc::rate_limited,
+                    scrub("create: still refused with 429 after holding it " + std::to_string(waited.count()) +
+                          " ms (" + std::to_string(refusals) + " tries): " + refused->text()),
+                    std::move(d));
+      }
+      auto delay = hold_delay(options_.retry, refusals, refused->details().retry_after, jitter_);
+      if (now + delay > hold_deadline)
+        delay = std::chrono::duration_cast<std::chrono::milliseconds>(hold_deadline - now);
+      log(log_level::info, "create refused with 429 (" + refused->text() + "): held until one of this client's " +
+                               std::to_string(slot_tasks_.size()) + " task(s) ends, or " +
+                               std::to_string(delay.count()) + " ms");
+      co_await limiter_.hold(delay);
+    }
+  }
+
+  /// One create request, with the transport-level retries of exchange(): the task, or the error it ended
+  /// with (rate_limited for a 429, also when a 2xx body carries one).
+  asio::awaitable<task> create_once(http::request http_req) {
     auto deadline = clock::now() + options_.transport.timeouts.request * 4 + options_.retry.max_retry_after * 2;
     http::response resp = co_await exchange(operation_kind::create, std::move(http_req), {}, deadline);
     task t;
+    send_progress progress{.idempotent = false, .request_written = true, .response_status = resp.status};
+    std::string unreadable;
+    error_details d;
     try {
       t = provider_.decode_created(resp);
+      progress.response_understood = !t.id.empty();
+      if (t.id.empty()) unreadable = "it names no task id";
     } catch (const error& e) {
       if (e.code() != make_error_code(errc::bad_response)) throw_clean(e, {});  // e.g. an error in a 2xx body
-      // The provider accepted the request (2xx) but its answer is unreadable: a task was probably created.
-      error_details d = e.details();
+      unreadable = "the body could not be read: " + e.text();
+      d = e.details();
+    }
+    if (may_have_created_task(progress)) {
+      // The provider accepted the request (2xx) but its answer does not say which task: one was probably made.
       d.http_status = resp.status;
       d.retry_safe = false;
       throw error(errc::outcome_unknown,
-                  scrub("create: outcome unknown, the provider answered " + std::to_string(resp.status) +
-                        " but the body could not be read (" + e.text() +
-                        "); a task was probably created: check the provider before submitting again"),
+                  scrub("create: outcome unknown, the provider answered " + std::to_string(resp.status) + " but " +
+                        unreadable + "; a task was probably created: check the provider before submitting again"),
                   std::move(d));
     }
-    if (!t.cost && estimated.cost) t.cost = estimated.cost;
-    if (t.id.empty())
-      throw error(errc::bad_response, "create: the provider answered without a task id", details_for({}));
-    if (!is_terminal(t.state)) {
-      slot_tasks_.insert(t.id);
-      slot_owned = false;  // held until the task is seen terminal
-    }
-    log(log_level::info, "created task " + t.id);
     co_return t;
   }
 
@@ -660,8 +695,11 @@ class client {
   }
 
   asio::awaitable<video> generate_request(request r, wait_options o) {
-    task created = co_await submit_request(r);
-    task done = co_await wait_impl(created.id, std::move(o), &created);  // created outlives the wait
+    // One deadline for the hold and the wait, counted from the moment the create could first be sent (a wait for
+    // a free slot is not part of it, as before).
+    clock::time_point deadline{};
+    task created = co_await submit_held(std::move(r), o.deadline, &deadline);
+    task done = co_await wait_impl(created.id, std::move(o), &created, deadline);  // created outlives the wait
     if (done.videos.empty())
       throw error(errc::bad_response, "task " + done.id + " succeeded without a video", details_for(done.id));
     video v = done.videos.front();
@@ -709,9 +747,11 @@ class client {
 
   /// Waits for task `id`. `initial`, when not null, is its snapshot just taken (moved from; it must outlive the
   /// wait). The frame of this coroutine is what a parked wait costs: it holds references and small state only.
-  asio::awaitable<task> wait_impl(std::string id, wait_options o, task* initial) {
+  /// `until`, when set, replaces started + o.deadline (generate(): one deadline for the hold and the wait).
+  asio::awaitable<task> wait_impl(std::string id, wait_options o, task* initial,
+                                  std::optional<clock::time_point> until = std::nullopt) {
     const auto started = clock::now();
-    const auto deadline = started + o.deadline;
+    const auto deadline = until ? *until : started + o.deadline;
     const polling_policy& policy = o.polling ? *o.polling : options_.polling;
     wait_progress w;
 
@@ -783,144 +823,12 @@ class client {
     throw error(errc::deadline_exceeded, scrub(std::move(text)), details_for(id));
   }
 
+  /// The streaming download of download.hpp with this client's transport, retry policy, jitter and log. Not a
+  /// coroutine itself: the download's only frame is download_file's.
   asio::awaitable<download_result> download_url(std::string url, std::filesystem::path target, download_options o) {
-    if (url.rfind("https://", 0) != 0)
-      throw error(errc::invalid_request, "download: url must be https (got a non-https URL)");
-    detail::atomic_file file(target, o.overwrite);  // file_exists before any I/O
-    std::optional<std::uint64_t> total;
-    int resumes = 0;
-    int attempt = 0;
-    const auto deadline = clock::now() + std::chrono::hours(6);
-    while (true) {
-      ++attempt;
-      http::request req;
-      req.method = http::method::get;
-      const std::uint64_t offset = file.size();
-      if (offset > 0) req.headers.set("Range", "bytes=" + std::to_string(offset) + "-");
-      http::send_options so;
-      so.follow_redirects = true;
-      std::optional<error> failure;
-      int status = 0;
-      so.on_headers = [&](const http::response& head, std::error_code& ec) {
-        status = head.status;
-        if (status >= 200 && status < 300 && is_encoded(head)) {
-          // Compression is never asked for, and an encoded body is never decoded here: it is not the video.
-          failure.emplace(errc::invalid_video,
-                          "download: the server sent the body with a Content-Encoding that was not asked for; "
-                          "encoded bytes are not stored as an MP4");
-          ec = make_error_code(errc::invalid_video);
-          return;
-        }
-        if (status == 206) {
-          // Only the range we asked for is acceptable.
-          if (offset == 0 || content_range_start(head) != offset) ec = make_error_code(errc::protocol_error);
-          if (auto t = content_range_total(head)) total = t;
-        } else if (status == 200) {
-          if (offset > 0) {
-            try {
-              file.restart();  // the server ignored Range: start over
-            } catch (const error& e) {
-              failure.emplace(e);
-              ec = e.code();
-              return;
-            }
-          }
-          if (auto len = head.headers.find("Content-Length")) total = parse_u64(*len);
-        } else if (status >= 200 && status < 300) {
-          ec = make_error_code(errc::protocol_error);
-        }
-      };
-      so.sink = [&](std::string_view chunk, std::error_code& ec) {
-        if (status < 200 || status >= 300) return;  // error bodies are not file content
-        try {
-          file.write(chunk);
-        } catch (const error& e) {
-          failure.emplace(e);
-          ec = e.code();
-          return;
-        }
-        if (o.on_progress) o.on_progress(file.size(), total);
-      };
-      try {
-        http::response resp = co_await transport_.send(url, req, so);
-        if (resp.status == 403 || resp.status == 404 || resp.status == 410)
-          throw error(errc::output_expired,
-                      "download: the output URL answered " + std::to_string(resp.status) + " (expired or removed)");
-        if (!resp.ok()) {
-          error_details d;
-          d.http_status = resp.status;
-          d.retry_safe = true;
-          failure.emplace(errc_from_http_status(resp.status), "download: HTTP " + std::to_string(resp.status), d);
-        } else {
-          if (total && file.size() != *total)
-            failure.emplace(errc::invalid_video, "download: got " + std::to_string(file.size()) + " of " +
-                                                     std::to_string(*total) + " bytes");
-          else
-            break;  // complete
-        }
-      } catch (const error& e) {
-        if (e.code() == make_error_code(errc::output_expired)) throw;
-        if (!failure) failure.emplace(e);
-      }
-      if (failure->code() == make_error_code(errc::io_error)) throw *failure;
-      const bool resumable = file.size() > 0 && resumes < o.max_resumes;
-      const auto decision = decide_retry(options_.retry, operation_kind::download, attempt, failure->code(), true,
-                                         failure->details().retry_after, jitter_);
-      if (!(decision.retry || resumable) || clock::now() >= deadline) throw *failure;
-      if (file.size() > 0) ++resumes;
-      log(log_level::warning, std::string("download interrupted (") + failure->what() + "); resuming at byte " +
-                                  std::to_string(file.size()));
-      co_await sleep(decision.retry ? decision.delay : options_.retry.initial_delay);
-    }
-    if (o.verify_mp4 && !detail::looks_like_mp4(file.head(64)))
-      throw error(errc::invalid_video, "download: the data is not an MP4 (no ftyp box)");
-    // A body cut short together with its Content-Length still starts well: only the box sizes show the end is
-    // missing.
-    if (o.verify_mp4 && !detail::mp4_boxes_fill_file(file.temp_path(), file.size()))
-      throw error(errc::invalid_video, "download: the MP4 is incomplete (its boxes do not fill the " +
-                                           std::to_string(file.size()) + " bytes received)");
-    download_result result{target, file.size(), resumes};
-    file.commit();
-    co_return result;
-  }
-
-  /// True when the response names a Content-Encoding other than "identity".
-  static bool is_encoded(const http::response& r) noexcept {
-    const auto coding = r.headers.find("Content-Encoding");
-    if (!coding) return false;
-    std::string_view value = *coding;
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-    if (value.empty()) return false;
-    constexpr std::string_view identity = "identity";
-    if (value.size() != identity.size()) return true;
-    for (std::size_t i = 0; i < value.size(); ++i)
-      if ((value[i] | 0x20) != identity[i]) return true;
-    return false;
-  }
-
-  static std::optional<std::uint64_t> parse_u64(std::string_view s) noexcept {
-    if (s.empty() || s.size() > 19) return std::nullopt;
-    std::uint64_t v = 0;
-    for (char c : s) {
-      if (c < '0' || c > '9') return std::nullopt;
-      v = v * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return v;
-  }
-  // "bytes 100-999/1000"
-  static std::optional<std::uint64_t> content_range_start(const http::response& r) noexcept {
-    auto cr = r.headers.find("Content-Range");
-    if (!cr || cr->rfind("bytes ", 0) != 0) return std::nullopt;
-    auto rest = cr->substr(6);
-    return parse_u64(rest.substr(0, rest.find('-')));
-  }
-  static std::optional<std::uint64_t> content_range_total(const http::response& r) noexcept {
-    auto cr = r.headers.find("Content-Range");
-    if (!cr) return std::nullopt;
-    const auto slash = cr->rfind('/');
-    if (slash == std::string_view::npos) return std::nullopt;
-    return parse_u64(cr->substr(slash + 1));
+    std::function<void(std::string_view)> warn = [this](std::string_view text) { log(log_level::warning, text); };
+    return detail::download_file(transport_, std::move(url), std::move(target), std::move(o), options_.retry, jitter_,
+                                 std::move(warn));
   }
 
   // ---- token adapter -----------------------------------------------------------------------------------
@@ -952,6 +860,7 @@ class client {
   concurrency_limiter limiter_;
   jitter_source jitter_;
   std::unordered_set<std::string> slot_tasks_;
+  bool limit_estimated_ = false;  ///< the limiter's limit was estimated from a 429 without `limit`
 };
 
 }  // namespace seedance

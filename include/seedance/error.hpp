@@ -254,6 +254,33 @@ inline std::string redact(std::string text, std::string_view secret) {
   return text;
 }
 
+/// `text` with the secret removed: every occurrence of it, and every run of 8 or more characters that matches a
+/// piece of it (what is left of a key in a message cut to length, such as "Bearer sk-abc123456..."), becomes
+/// "[redacted]". Secrets shorter than 8 characters are only removed whole (see redact()). Never throws except
+/// bad_alloc. Thread-safe.
+inline std::string scrub_secret(std::string text, std::string_view secret) {
+  constexpr std::size_t min_run = 8;
+  if (secret.size() < min_run) return redact(std::move(text), secret);
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t longest = 0;
+    for (std::size_t j = 0; j + longest < secret.size(); ++j) {
+      std::size_t n = 0;
+      while (i + n < text.size() && j + n < secret.size() && text[i + n] == secret[j + n]) ++n;
+      if (n > longest) longest = n;
+    }
+    if (longest >= min_run) {
+      out += "[redacted]";
+      i += longest;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
 inline std::string detail::error_category_impl::message(int value) const {
   switch (static_cast<errc>(value)) {
     case errc::invalid_request:

@@ -1,6 +1,7 @@
 // seedance/limiter.hpp - an asynchronous counting semaphore: at most N tasks in flight, the rest wait
 // without polling, first come first served. The limit can be lowered at run time (learned from a
-// provider's 429 body) and raised again.
+// provider's 429 answer) and raised again. A slot holder whose create the provider refused for too many tasks
+// in progress can hold its slot until another slot is given back (hold()).
 #pragma once
 
 #include <seedance/detail/asio_config.hpp>
@@ -11,6 +12,7 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <list>
 #include <system_error>
@@ -57,10 +59,38 @@ class concurrency_limiter {
     return true;
   }
 
-  /// Returns a slot and wakes the next waiter if there is room.
+  /// Returns a slot: wakes the longest holder (see hold()) and, if there is room, the next waiter.
   void release() noexcept {
     if (in_use_ > 0) --in_use_;
+    for (auto& h : holders_) {
+      if (h.granted) continue;
+      h.granted = true;
+      h.timer.cancel();
+      break;
+    }
     wake();
+  }
+
+  /// Waits, keeping the caller's slot, until another slot is returned (release()) or `timeout` passes. Returns
+  /// true when a release woke it, false when the timeout passed. Each release wakes one holder, the longest
+  /// waiting first. For a create the provider refused because too many tasks are in progress: the next try is
+  /// worth making when one of this limiter's tasks has ended, or after a backoff.
+  /// Cancellation: leaves the holders and throws system_error(operation_aborted); the slot stays taken.
+  // Deferred: see acquire().
+  template <class Deferred = void>
+  asio::awaitable<bool> hold(std::chrono::steady_clock::duration timeout) {
+    auto node = holders_.emplace(holders_.end(), executor_);
+    node->timer.expires_after(timeout);
+    bool aborted = false;
+    try {
+      co_await node->timer.async_wait(asio::use_awaitable);
+    } catch (const std::system_error&) {
+      aborted = true;  // woken by release() (granted) or cancelled (not granted): decided below
+    }
+    const bool woken = node->granted;
+    holders_.erase(node);
+    if (aborted && !woken) throw std::system_error(asio::error::operation_aborted);
+    co_return woken;
   }
 
   /// Changes the limit (0 = unlimited). Lowering never revokes slots already taken; raising wakes waiters.
@@ -75,6 +105,12 @@ class concurrency_limiter {
   std::size_t waiting() const noexcept {
     std::size_t n = 0;
     for (const auto& w : waiters_) n += w.granted ? 0 : 1;
+    return n;
+  }
+  /// Slot holders in hold(), not yet woken.
+  std::size_t holding() const noexcept {
+    std::size_t n = 0;
+    for (const auto& h : holders_) n += h.granted ? 0 : 1;
     return n;
   }
 
@@ -101,6 +137,7 @@ class concurrency_limiter {
   std::size_t limit_;
   std::size_t in_use_ = 0;
   std::list<waiter> waiters_;
+  std::list<waiter> holders_;
 };
 
 }  // namespace seedance

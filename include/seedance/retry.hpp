@@ -30,6 +30,9 @@ struct retry_policy {
   std::chrono::milliseconds max_delay{30'000};         ///< cap of the computed backoff
   double jitter = 0.2;                                 ///< +/- fraction applied to computed backoff
   std::chrono::milliseconds max_retry_after{120'000};  ///< cap of a server-sent Retry-After
+  /// Longest pause between tries of a create held after a 429 (see hold_delay()): the hold also ends as soon
+  /// as one of the client's own tasks ends, so this only bounds how long an end elsewhere goes unnoticed.
+  std::chrono::milliseconds max_hold_delay{30'000};
 };
 
 /// Deterministic jitter source (splitmix64). Seed it for reproducible delays in tests; the client seeds it
@@ -102,6 +105,28 @@ inline retry_decision decide_retry(const retry_policy& policy, operation_kind ki
   base = std::min(base, static_cast<double>(policy.max_delay.count()));
   const double factor = 1.0 - policy.jitter + 2.0 * policy.jitter * jitter.next_unit();
   return {true, ms(static_cast<ms::rep>(std::llround(std::max(0.0, base * factor))))};
+}
+
+/// The pause before try number `holds_made + 1` of a create the provider refused with 429 (the task was not
+/// created, so the create is held, not failed): the server's Retry-After when it sent one, else
+/// initial_delay * multiplier^(holds_made-1) with jitter; either way at most `max_hold_delay`, and from the
+/// second refusal on at least `initial_delay` (a Retry-After of 0 repeated forever must not spin). `holds_made`
+/// counts the refusals so far (>= 1). The client tries sooner when one of its own tasks ends. Pure apart from
+/// advancing `jitter`. Never throws.
+inline std::chrono::milliseconds hold_delay(const retry_policy& policy, int holds_made,
+                                            std::optional<std::chrono::seconds> retry_after,
+                                            jitter_source& jitter) noexcept {
+  using ms = std::chrono::milliseconds;
+  const ms cap = std::max(policy.max_hold_delay, ms(0));
+  const ms floor = std::min(holds_made >= 2 ? std::max(policy.initial_delay, ms(0)) : ms(0), cap);
+  if (retry_after && retry_after->count() >= 0)
+    return std::clamp<ms>(std::chrono::duration_cast<ms>(*retry_after), floor, cap);
+  const double exponent = static_cast<double>(std::max(holds_made - 1, 0));
+  double base =
+      static_cast<double>(policy.initial_delay.count()) * std::pow(policy.multiplier, std::min(exponent, 64.0));
+  base = std::min(base, static_cast<double>(cap.count()));
+  const double factor = 1.0 - policy.jitter + 2.0 * policy.jitter * jitter.next_unit();
+  return std::clamp<ms>(ms(static_cast<ms::rep>(std::llround(std::max(0.0, base * factor)))), floor, cap);
 }
 
 }  // namespace seedance

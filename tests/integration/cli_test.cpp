@@ -931,4 +931,34 @@ TEST_F(Cli, BatchOfTwoHundredSurvivesFaultsAndKillNine) {
   EXPECT_LE(sim_->max_in_flight(provider_id::kinovi), 5u);
 }
 
+// Kinovi's error table: "429 Concurrency limit exceeded - too many tasks in progress, wait for some to complete".
+// An account allowing 2 tasks in progress, tasks of 20 s of simulated time, a plain 429 body without `limit`:
+// six lines at --concurrency 6 all finish, with six creates and no failed line (the refused creates are held).
+// A task lasts longer than a create's own retries (4 tries within about 4 s): a create that gave up on the 429
+// instead of being held would show as a create_failed event in the journal.
+TEST_F(Cli, BatchOnAnAccountOfTwoTasksInProgressFinishesEveryLine) {
+  seedance::testing::simulator_options so;
+  so.time_scale = 0.3;
+  so.run_time = std::chrono::seconds(20);  // 6 s at this scale
+  so.kinovi.concurrency = 2;
+  so.kinovi.concurrency_429_names_limit = false;
+  sim_ = std::make_unique<seedance::testing::simulator>(so);
+  std::ofstream(ca_) << sim_->ca_pem();
+  std::ofstream(dir_ / "six.jsonl") << manifest_lines(6);
+  std::vector<std::string> args{"batch", "six.jsonl", "--concurrency", "6", "--out-dir", "out", "--json"};
+  const auto conn = at(provider_id::kinovi);
+  args.insert(args.end(), conn.begin(), conn.end());
+  const auto r = run(args);
+  EXPECT_SUCCESS(r);
+  EXPECT_EQ(mp4_count(dir_ / "out"), 6u);
+  EXPECT_EQ(sim_->creates(provider_id::kinovi), 6u);
+  EXPECT_LE(sim_->max_in_flight(provider_id::kinovi), 2u);
+  EXPECT_GE(sim_->count(provider_id::kinovi, request_kind::create), 10u) << "at least four creates met the limit";
+  const auto summary = events(json_lines(r.out), "summary").at(0);
+  EXPECT_EQ(summary.at("succeeded").to_number<int>(), 6) << boost::json::serialize(summary);
+  EXPECT_EQ(summary.at("failed").to_number<int>(), 0);
+  EXPECT_TRUE(summary.at("failed_jobs").as_array().empty());
+  EXPECT_EQ(journal_count(dir_ / "six.jsonl.journal", "create_failed"), 0u) << "no create was given up";
+}
+
 }  // namespace

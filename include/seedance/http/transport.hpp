@@ -30,9 +30,11 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <seedance/create_outcome.hpp>
 #include <seedance/error.hpp>
 #include <seedance/http/detail/connection_pool.hpp>
 #include <seedance/http/detail/transport_watchdog.hpp>
+#include <seedance/http/error.hpp>
 #include <seedance/http/message.hpp>
 #include <seedance/http/parser.hpp>
 #include <seedance/http/proxy.hpp>
@@ -191,6 +193,7 @@ struct exchange_result {
   std::error_code ec{};           ///< empty on success
   bool response_started = false;  ///< any response byte arrived
   bool headers_done = false;      ///< the status line and headers were complete
+  int status = 0;                 ///< their status, once complete
   bool sink_failed = false;       ///< ec came from the caller's body sink
   bool source_failed = false;     ///< ec came from the caller's body source
   bool reusable = false;          ///< the connection may carry another request
@@ -246,8 +249,9 @@ class transport {
   /// connection_closed; protocol_error; message_too_large; too_many_redirects; insecure_redirect; the
   /// sink's own error code when opts.sink sets one, or the body source's when opts.body->read sets one (an
   /// exception thrown by either propagates as is); outcome_unknown
-  /// when a non-idempotent request (POST, PATCH) was sent but the connection failed before a response arrived
-  /// (retry_safe = false: it may have been processed). Error messages never contain header values or URL queries.
+  /// when a non-idempotent request (POST, PATCH) was written and then failed where it may have been acted on:
+  /// no response head arrived, or a 2xx head whose body did not (may_have_created_task(); retry_safe = false).
+  /// Error messages never contain header values or URL queries.
   /// Cancellation: per-operation cancellation (bind_cancellation_slot, awaitable operators) closes the
   /// connection and throws std::system_error(asio::error::operation_aborted); the connection is never
   /// pooled again. Thread safety: see the class.
@@ -313,11 +317,9 @@ class transport {
     return std::to_string(value.count()) + " ms";
   }
 
-  /// Throws the error for a deadline that passed.
-  [[noreturn]] void throw_deadline(detail::deadline_kind kind, const std::string& what, bool idempotent,
-                                   bool outcome_unknown) const {
-    error_details details;
-    details.retry_safe = idempotent || !outcome_unknown;
+  /// Throws the error for a deadline that passed, the request having got as far as `progress`.
+  [[noreturn]] void throw_deadline(detail::deadline_kind kind, const std::string& what,
+                                   const send_progress& progress) const {
     std::string text;
     errc code = errc::timeout;
     switch (kind) {
@@ -335,12 +337,7 @@ class transport {
         text = "the request deadline of " + milliseconds_text(options_.timeouts.request) + " passed";
         break;
     }
-    if (outcome_unknown && !idempotent)
-      throw seedance::error(
-          errc::outcome_unknown,
-          what + ": outcome unknown: " + text + " after the request was sent; the server may have processed it",
-          std::move(details));
-    throw seedance::error(code, what + ": " + text, std::move(details));
+    throw send_error(what, progress, code, text);
   }
 
   /// Sends one request to one origin (no redirects), replaying once after a stale pooled connection.
@@ -372,7 +369,7 @@ class transport {
     try {
       lease = co_await pool_.acquire(target.origin, watchdog);
     } catch (const std::system_error&) {
-      if (watchdog.fired() != detail::deadline_kind::none) throw_deadline(watchdog.fired(), what, true, false);
+      if (watchdog.fired() != detail::deadline_kind::none) throw_deadline(watchdog.fired(), what, nothing_sent());
       throw;
     }
 
@@ -392,51 +389,45 @@ class transport {
       }
       watchdog.unwatch();
 
-      if (watchdog.fired() != detail::deadline_kind::none)
-        throw_deadline(watchdog.fired(), what, idempotent, !result.headers_done);
+      // What the server may have seen: the one fact every error below is judged by.
+      const send_progress progress{.idempotent = idempotent,
+                                   .request_written = true,
+                                   .response_status = result.headers_done ? result.status : 0};
+      if (watchdog.fired() != detail::deadline_kind::none) throw_deadline(watchdog.fired(), what, progress);
       if (result.ec == asio::error::operation_aborted) throw std::system_error(result.ec);
 
-      error_details details;
-      details.retry_safe = idempotent;
-      if (result.headers_done) details.http_status = result.message.status;
-      if (result.sink_failed)
-        throw seedance::error(result.ec, what + ": the response body sink failed: " + result.ec.message(),
-                              std::move(details));
-      if (result.source_failed)
-        throw seedance::error(result.ec, what + ": reading the request body failed: " + result.ec.message(),
-                              std::move(details));
+      if (result.sink_failed || result.source_failed) {
+        error_details details;
+        details.retry_safe = idempotent;
+        if (result.headers_done) details.http_status = result.status;
+        throw seedance::error(
+            result.ec,
+            what + (result.sink_failed ? ": the response body sink failed: " : ": reading the request body failed: ") +
+                result.ec.message(),
+            std::move(details));
+      }
 
       const bool stale = reused && !result.response_started && detail::is_connection_loss(result.ec);
-      if (stale && !replayed) {
-        if (idempotent) {
-          replayed = true;
-          ++stats_.replayed;
-          lease.drop_connection();
-          continue;
-        }
-        throw seedance::error(errc::outcome_unknown,
-                              what + ": outcome unknown: the server closed the reused keep-alive connection (" +
-                                  result.ec.message() + ") before answering; " + std::string(to_string(req.method)) +
-                                  " is not idempotent, so it was not sent again",
-                              std::move(details));
+      if (stale && !replayed && idempotent) {
+        replayed = true;
+        ++stats_.replayed;
+        lease.drop_connection();
+        continue;
       }
+      if (stale && !replayed)
+        throw send_error(what, progress, errc::connection_closed,
+                         "the server closed the reused keep-alive connection (" + result.ec.message() +
+                             ") before answering; " + std::string(to_string(req.method)) +
+                             " is not idempotent, so it was not sent again");
       if (result.ec.category() == parse_error_category() && result.ec != parse_error::partial_message) {
         const auto code = to_errc(static_cast<parse_error>(result.ec.value()));
-        throw seedance::error(code,
-                              what + ": " +
-                                  (code == errc::message_too_large ? "the response is over the configured limit ("
-                                                                   : "malformed response (") +
-                                  result.ec.message() + ")",
-                              std::move(details));
+        throw send_error(
+            what, progress, code,
+            (code == errc::message_too_large ? "the response is over the configured limit (" : "malformed response (") +
+                result.ec.message() + ")");
       }
-      if (!idempotent && !result.headers_done)
-        throw seedance::error(errc::outcome_unknown,
-                              what + ": outcome unknown: the connection failed while " + result.stage + " (" +
-                                  result.ec.message() + "); the server may have processed the request",
-                              std::move(details));
-      throw seedance::error(errc::connection_closed,
-                            what + ": the connection failed while " + result.stage + " (" + result.ec.message() + ")",
-                            std::move(details));
+      throw send_error(what, progress, errc::connection_closed,
+                       "the connection failed while " + std::string(result.stage) + " (" + result.ec.message() + ")");
     }
   }
 
@@ -449,17 +440,12 @@ class transport {
     auto& socket = connection->socket();
     const auto proxy = proxies_.proxy_for(target.host);
     const std::string peer = proxy ? "proxy " + proxy->display() : target.authority;
-    error_details details;
-    details.retry_safe = true;
-    const auto fail = [&](errc code, const std::string& text) {
-      throw seedance::error(code, what + ": " + text, details);
-    };
     const auto check = [&](const std::error_code& ec, errc code, const std::string& text) {
       if (!ec) return;
       watchdog.unwatch();
-      if (watchdog.fired() != detail::deadline_kind::none) throw_deadline(watchdog.fired(), what, true, false);
+      if (watchdog.fired() != detail::deadline_kind::none) throw_deadline(watchdog.fired(), what, nothing_sent());
       if (ec == asio::error::operation_aborted) throw std::system_error(ec);
-      fail(code, text + ": " + ec.message());
+      throw send_error(what, nothing_sent(), code, text + ": " + ec.message());
     };
 
     watchdog.begin_phase(detail::deadline_kind::connect, options_.timeouts.connect);
@@ -504,7 +490,6 @@ class transport {
                                     const proxy_endpoint& proxy, detail::request_watchdog& watchdog,
                                     const std::string& what) {
     error_details details;
-    details.retry_safe = true;
     const std::string peer = "proxy " + proxy.display();
     request connect_request;
     connect_request.method = method::connect;
@@ -516,9 +501,9 @@ class transport {
 
     const auto fail = [&](const std::error_code& ec, const std::string& text) {
       watchdog.unwatch();
-      if (watchdog.fired() != detail::deadline_kind::none) throw_deadline(watchdog.fired(), what, true, false);
+      if (watchdog.fired() != detail::deadline_kind::none) throw_deadline(watchdog.fired(), what, nothing_sent());
       if (ec == asio::error::operation_aborted) throw std::system_error(ec);
-      throw seedance::error(errc::proxy_failed, what + ": " + text, details);
+      throw send_error(what, nothing_sent(), errc::proxy_failed, text, details);
     };
 
     std::error_code ec;
@@ -654,6 +639,7 @@ class transport {
           std::error_code parse_ec;
           const auto used = parser.put(data, parse_ec);
           result.headers_done = parser.headers_done();
+          if (result.headers_done) result.status = parser.get().status;
           if (!parse_ec) announce(parse_ec);
           if (parse_ec) {
             if (abandon) break;
@@ -677,6 +663,7 @@ class transport {
           std::error_code parse_ec;
           parser.put_eof(parse_ec);
           result.headers_done = parser.headers_done();
+          if (result.headers_done) result.status = parser.get().status;
           if (!parse_ec) announce(parse_ec);
           if (parse_ec && result.sink_failed) {
             result.ec = parse_ec;

@@ -67,6 +67,11 @@ struct provider_settings {
   /// Starting balance per API key in the provider's own unit (Kinovi, aihubmax, seedance2.ink: credits;
   /// Ark: output tokens). nullopt: simulator_options::credits.
   std::optional<double> credits = std::nullopt;
+  /// Whether the 429 for a create beyond `concurrency` names the limit: Kinovi's `limit` and `current` fields
+  /// (its v2 README example), the numbers in aihubmax's and seedance2.ink's message. false: a plain body that
+  /// says only what Kinovi's error table says ("429 Concurrency limit exceeded: too many tasks in progress,
+  /// wait for some to complete"), so a client must find the limit itself.
+  bool concurrency_429_names_limit = true;
 };
 
 /// Everything a simulator can be configured with. Every duration below except webhook_timeout is

@@ -63,8 +63,9 @@ struct sim_aihubmax {
         break;
       case sim_error_kind::concurrency:
         r = error_body(429, "rate_limit_error", "concurrency_limit_exceeded",
-                       "Too many concurrent tasks (limit " + std::to_string(e.limit) + ", current " +
-                           std::to_string(e.current) + ")");
+                       e.names_limit ? "Too many concurrent tasks (limit " + std::to_string(e.limit) + ", current " +
+                                           std::to_string(e.current) + ")"
+                                     : std::string("Too many concurrent tasks"));
         break;
       case sim_error_kind::rate_limited:
         r = error_body(429, "rate_limit_error", "rate_limit_exceeded", "Rate limit exceeded, please retry later");

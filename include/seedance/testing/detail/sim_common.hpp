@@ -368,6 +368,7 @@ struct error_info {
   double available = 0;
   std::uint32_t limit = 0;
   std::uint32_t current = 0;
+  bool names_limit = true;  ///< concurrency: the body carries limit and current (else a plain 429)
   std::optional<std::chrono::seconds> retry_after;
 };
 

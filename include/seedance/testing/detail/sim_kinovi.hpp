@@ -65,6 +65,10 @@ struct sim_kinovi {
         break;
       case sim_error_kind::concurrency:
         status = 429;
+        if (!e.names_limit) {  // the error table's words only
+          body["message"] = "Concurrency limit exceeded. Too many tasks in progress, wait for some to complete.";
+          break;
+        }
         body["message"] =
             "Concurrency limit reached (" + std::to_string(e.limit) + "). Wait for a running task to finish.";
         body["limit"] = e.limit;

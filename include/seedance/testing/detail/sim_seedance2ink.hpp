@@ -63,7 +63,9 @@ struct sim_seedance2ink {
                            format_number(e.available));
         break;
       case sim_error_kind::concurrency:
-        r = error_body(429, "rate_limited", "Too many generations in progress (limit " + std::to_string(e.limit) + ")");
+        r = error_body(429, "rate_limited",
+                       e.names_limit ? "Too many generations in progress (limit " + std::to_string(e.limit) + ")"
+                                     : std::string("Too many generations in progress"));
         break;
       case sim_error_kind::rate_limited:
         r = error_body(429, "rate_limited", "Too many requests");

@@ -474,6 +474,7 @@ class sim_service {
       e.kind = sim_error_kind::concurrency;
       e.limit = limit;
       e.current = in_flight;
+      e.names_limit = options_.settings(p).concurrency_429_names_limit;
       if (p == provider_id::aihubmax)
         e.retry_after = std::chrono::seconds(whole_seconds_at_least_one(
             std::chrono::duration_cast<std::chrono::nanoseconds>(scaled(options_.run_time))));
