@@ -1,6 +1,7 @@
 // batch_with_limit.cpp - many generations at once with at most two tasks in flight (Kinovi). Every provider
 // refuses new tasks beyond a concurrency limit; client_options::max_in_flight queues them inside the client
-// instead (without polling), and lowers itself when a provider's 429 names a smaller limit.
+// instead (without polling). A create the provider refuses with 429 is held until one of the client's own tasks
+// ends (or a backoff), and the cap lowers itself to what the provider accepted.
 //
 //   export SEEDANCE_API_KEY=...            # or KINOVI_API_KEY
 //   ./batch_with_limit [output-directory]

@@ -12,6 +12,7 @@
 #include "manifest.hpp"
 #include "progress.hpp"
 
+#include <seedance/create_outcome.hpp>
 #include <seedance/seedance.hpp>
 
 #include <asio/bind_cancellation_slot.hpp>
@@ -260,7 +261,7 @@ class batch_runner {
         } catch (const seedance::error& e) {
           j.creating = false;
           const std::string what = message_of(e);
-          if (e.code() == seedance::errc::outcome_unknown) {
+          if (seedance::may_have_created_task(e.code())) {
             journal({{"event", "create_unknown"}, {"job", j.spec.key}, {"code", "outcome_unknown"}, {"error", what}});
             j.message = what + "; " + resolve_advice(j);
             finish(j, result::attention, "[" + j.spec.key + "] needs attention: " + what);

@@ -1,17 +1,27 @@
-// seedance/seedance.hpp - the whole library: vocabulary, requests, codecs for every provider, the client,
-// downloads and webhooks. Include the narrower headers instead where compile time matters.
+// seedance/seedance.hpp - the whole library: vocabulary, requests, every provider's folder, the client,
+// downloads, webhooks and the media layer (sources, format checks, S3 uploads). Include the narrower headers
+// instead where compile time matters. The optional parts with dependencies of their own (jobs/sqlite.hpp,
+// jobs/postgres.hpp) and the engine facade (engine.hpp) are included on their own.
 #pragma once
 
 #include <seedance/capabilities.hpp>
 #include <seedance/client.hpp>
+#include <seedance/create_outcome.hpp>
+#include <seedance/download.hpp>
 #include <seedance/error.hpp>
 #include <seedance/limiter.hpp>
+#include <seedance/media/s3.hpp>
+#include <seedance/media/sniff.hpp>
+#include <seedance/media/source.hpp>
+#include <seedance/media/uploader.hpp>
+#include <seedance/media_format.hpp>
 #include <seedance/polling.hpp>
 #include <seedance/pricing.hpp>
 #include <seedance/providers/aihubmax.hpp>
 #include <seedance/providers/any_provider.hpp>
 #include <seedance/providers/ark.hpp>
 #include <seedance/providers/kinovi.hpp>
+#include <seedance/providers/provider.hpp>
 #include <seedance/providers/seedance2ink.hpp>
 #include <seedance/request.hpp>
 #include <seedance/retry.hpp>
