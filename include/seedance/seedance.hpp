@@ -1,6 +1,7 @@
 // seedance/seedance.hpp - the whole library: vocabulary, requests, every provider's folder, the client,
-// downloads, webhooks and the media layer (sources, format checks, S3 uploads). Include the narrower headers
-// instead where compile time matters. The optional parts with dependencies of their own (jobs/sqlite.hpp,
+// downloads, webhooks and media checks (sources, formats). Include the narrower headers
+// instead where compile time matters. Uploads (media/uploader.hpp, media/s3.hpp), the optional stores with
+// dependencies of their own (jobs/sqlite.hpp,
 // jobs/postgres.hpp) and the engine facade (engine.hpp) are included on their own.
 #pragma once
 
@@ -10,10 +11,8 @@
 #include <seedance/download.hpp>
 #include <seedance/error.hpp>
 #include <seedance/limiter.hpp>
-#include <seedance/media/s3.hpp>
 #include <seedance/media/sniff.hpp>
 #include <seedance/media/source.hpp>
-#include <seedance/media/uploader.hpp>
 #include <seedance/media_format.hpp>
 #include <seedance/polling.hpp>
 #include <seedance/pricing.hpp>
