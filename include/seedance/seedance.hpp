@@ -1,8 +1,7 @@
 // seedance/seedance.hpp - the whole library: vocabulary, requests, every provider's folder, the client,
-// downloads, webhooks and media checks (sources, formats). Include the narrower headers
-// instead where compile time matters. Uploads (media/uploader.hpp, media/s3.hpp), the optional stores with
-// dependencies of their own (jobs/sqlite.hpp,
-// jobs/postgres.hpp) and the engine facade (engine.hpp) are included on their own.
+// downloads, webhooks and media checks (sources, formats). Include the narrower headers instead where compile
+// time matters. Uploads (media/uploader.hpp, media/s3.hpp), the job stores with dependencies of their own
+// (jobs/sqlite.hpp, jobs/postgres.hpp) and the engine facade (engine.hpp) are included on their own.
 #pragma once
 
 #include <seedance/capabilities.hpp>
