@@ -16,9 +16,9 @@ using sj::job_state;
 TEST(JobState, LegalMovesAreExactlyTheDrawnOnes) {
   using enum job_state;
   const std::set<std::pair<job_state, job_state>> legal = {
-      {intent, creating},       {creating, created},        {creating, failed},  {creating, intent},
-      {creating, outcome_unknown}, {created, succeeded},    {created, failed},   {created, cancelled},
-      {succeeded, downloaded},  {outcome_unknown, created}, {outcome_unknown, intent},
+      {intent, creating},          {creating, created},        {creating, failed},        {creating, intent},
+      {creating, outcome_unknown}, {created, succeeded},       {created, failed},         {created, cancelled},
+      {succeeded, downloaded},     {outcome_unknown, created}, {outcome_unknown, intent},
   };
   for (job_state from : sj::all_job_states)
     for (job_state to : sj::all_job_states)
@@ -29,8 +29,8 @@ TEST(JobState, LegalMovesAreExactlyTheDrawnOnes) {
 TEST(JobState, NoWayBackToIntentOrCreatingOnceATaskMayExist) {
   // Resubmitting needs intent -> creating; only a provably task-less state (a refused create) or an explicit
   // resolve of outcome_unknown leads back to intent.
-  for (job_state from : {job_state::created, job_state::succeeded, job_state::failed, job_state::cancelled,
-                         job_state::downloaded}) {
+  for (job_state from :
+       {job_state::created, job_state::succeeded, job_state::failed, job_state::cancelled, job_state::downloaded}) {
     EXPECT_FALSE(sj::next_state_allowed(from, job_state::intent)) << sj::to_string(from);
     EXPECT_FALSE(sj::next_state_allowed(from, job_state::creating)) << sj::to_string(from);
   }

@@ -50,8 +50,8 @@ enum class job_state : std::uint8_t {
 };
 
 /// All states, in declaration order.
-inline constexpr job_state all_job_states[] = {job_state::intent,    job_state::creating,  job_state::created,
-                                               job_state::succeeded, job_state::failed,    job_state::cancelled,
+inline constexpr job_state all_job_states[] = {job_state::intent,     job_state::creating,       job_state::created,
+                                               job_state::succeeded,  job_state::failed,         job_state::cancelled,
                                                job_state::downloaded, job_state::outcome_unknown};
 
 /// The state's name ("intent", "creating", ...). Never throws.
@@ -126,17 +126,17 @@ constexpr bool next_state_allowed(job_state from, job_state to) noexcept {
 
 /// A job as stored. Plain value.
 struct job {
-  std::string key{};           ///< the caller's idempotency key (unique per store)
+  std::string key{};  ///< the caller's idempotency key (unique per store)
   job_state state = job_state::intent;
-  std::string request_json{};  ///< the request (see request_to_json); fixed at insert
-  std::string path{};          ///< where the video goes; fixed at insert
-  std::string task_id{};       ///< set from `created` on
-  std::string video_url{};     ///< set at `succeeded` (may expire: the runner falls back to the task id)
-  std::uint64_t bytes = 0;     ///< size of the downloaded file (at `downloaded`)
-  std::string error_code{};    ///< seedance::errc name of the last failure ("task_failed", "outcome_unknown")
-  std::string error_message{}; ///< its text
-  std::int64_t version = 0;    ///< bumped by every transition: the compare-and-set token
-  std::string lease_owner{};   ///< worker holding the job ("" when free)
+  std::string request_json{};         ///< the request (see request_to_json); fixed at insert
+  std::string path{};                 ///< where the video goes; fixed at insert
+  std::string task_id{};              ///< set from `created` on
+  std::string video_url{};            ///< set at `succeeded` (may expire: the runner falls back to the task id)
+  std::uint64_t bytes = 0;            ///< size of the downloaded file (at `downloaded`)
+  std::string error_code{};           ///< seedance::errc name of the last failure ("task_failed", "outcome_unknown")
+  std::string error_message{};        ///< its text
+  std::int64_t version = 0;           ///< bumped by every transition: the compare-and-set token
+  std::string lease_owner{};          ///< worker holding the job ("" when free)
   std::int64_t lease_expires_ms = 0;  ///< unix milliseconds (store clock) when the lease ends
   std::int64_t updated_ms = 0;        ///< unix milliseconds of the last transition
 };
@@ -391,7 +391,8 @@ inline job resolved(const job& j, const std::optional<std::string>& task_id) {
   job from = j;
   if (from.state == job_state::creating) from.state = job_state::outcome_unknown;  // the same facts
   if (from.state != job_state::outcome_unknown)
-    throw error(errc::invalid_request, "job " + j.key + ": resolve: only an outcome_unknown job can be resolved (it is " +
+    throw error(errc::invalid_request, "job " + j.key +
+                                           ": resolve: only an outcome_unknown job can be resolved (it is " +
                                            std::string(to_string(j.state)) + ")");
   if (task_id && (task_id->empty() || task_id->size() > 200))
     throw error(errc::invalid_request, "task_id: must be 1 to 200 bytes long");

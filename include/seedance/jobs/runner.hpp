@@ -107,8 +107,8 @@ class job_runner {
       : client_(c), store_(s), options_(std::move(options)) {
     if (options_.worker_id.empty()) options_.worker_id = detail::default_worker_id();
     if (options_.lease < std::chrono::milliseconds(30))
-      throw error(errc::invalid_request, "lease: must be at least 30 ms (got " +
-                                             std::to_string(options_.lease.count()) + " ms)");
+      throw error(errc::invalid_request,
+                  "lease: must be at least 30 ms (got " + std::to_string(options_.lease.count()) + " ms)");
     options_.download.overwrite = true;
   }
 
@@ -122,7 +122,14 @@ class job_runner {
   /// `resolve()`), task_failed / task_cancelled / task_expired (stored: every later call reports the same),
   /// the client's errors for waits and downloads (the job stays where it was: call run() or resume() again),
   /// io_error from the store. Cancellation: stops the wait or download; the job stays resumable.
-  asio::awaitable<job_result> run(std::string key, request req, std::filesystem::path path) {
+  asio::awaitable<job_result> run(std::string key, const request& req, std::filesystem::path path) {
+    // Not a coroutine itself: the request is copied into the operation's frame here, not in the caller's co_await
+    // expression (GCC 12 destroys aggregates there twice).
+    return run_impl(std::move(key), req, std::move(path));
+  }
+
+ private:
+  asio::awaitable<job_result> run_impl(std::string key, request req, std::filesystem::path path) {
     check_key(key);
     if (path.empty()) throw error(errc::invalid_request, "path: must not be empty");
     // Every problem at once, before anything is stored (a run-time provider's client checks at submit).
@@ -140,6 +147,7 @@ class job_runner {
     co_return co_await drive_key(key);
   }
 
+ public:
   /// Picks up every unfinished job in the store (after a restart): each one is driven as run() would, all of them
   /// concurrently (the client's max_in_flight bounds the tasks in flight). outcome_unknown jobs are reported, not
   /// touched. Never throws for a job's failure (each outcome says it); throws io_error when the store cannot be
@@ -178,7 +186,8 @@ class job_runner {
   }
 
   /// Works as one member of a fleet: claims any job that needs work (`claim_next`), drives it, and repeats, with
-  /// up to `concurrency` jobs at once, until no job is left to claim and none of its own is running. Returns how
+  /// up to `concurrency` jobs at once, until no job in the store needs work (jobs other workers hold are waited
+  /// for: when a worker dies, its jobs are claimed here once its leases run out). Returns how
   /// many jobs it finished (downloaded). Failures of single jobs are stored and do not stop it; store errors do.
   asio::awaitable<std::size_t> work(std::size_t concurrency = 1) {
     if (concurrency == 0) throw error(errc::invalid_request, "concurrency: must be at least 1");
@@ -215,7 +224,13 @@ class job_runner {
                        });
         continue;
       }
-      if (running == 0) break;
+      if (running == 0) {
+        // Nothing claimable and nothing of ours running: done, unless jobs held by other workers still need work
+        // (their leases may run out: a dead worker's jobs come back to the fleet).
+        bool others_busy = false;
+        for (const job& j : co_await store_.list_unfinished()) others_busy = others_busy || needs_work(j.state);
+        if (!others_busy) break;
+      }
       // Full, or nothing claimable right now: wait until one of ours ends (or look again a little later).
       slot_freed.expires_after(options_.watch_interval);
       std::error_code ignored;
@@ -245,11 +260,12 @@ class job_runner {
       case job_state::cancelled: {
         error_details d;
         d.task_id = j.task_id;
-        const errc code = j.error_code.empty() ? (j.state == job_state::cancelled ? errc::task_cancelled
-                                                                                  : errc::task_failed)
-                                               : error_code_from_name(j.error_code);
-        throw error(code, "job " + j.key + ": " + std::string(to_string(j.state)) +
-                              (j.error_message.empty() ? std::string() : ": " + j.error_message),
+        const errc code = j.error_code.empty()
+                              ? (j.state == job_state::cancelled ? errc::task_cancelled : errc::task_failed)
+                              : error_code_from_name(j.error_code);
+        throw error(code,
+                    "job " + j.key + ": " + std::string(to_string(j.state)) +
+                        (j.error_message.empty() ? std::string() : ": " + j.error_message),
                     std::move(d));
       }
       case job_state::outcome_unknown:
@@ -356,6 +372,24 @@ class job_runner {
     return d;
   }
 
+  /// The end of a wait: the succeeded task, or what ended it.
+  struct wait_outcome {
+    std::optional<task> done{};
+    std::optional<error> failure{};
+  };
+
+  /// client.wait() with its seedance errors returned instead of thrown (cancellation still throws).
+  asio::awaitable<wait_outcome> wait_for_task(std::string task_id) {
+    wait_outcome out;
+    try {
+      wait_options wo = options_.wait;
+      out.done = co_await client_.wait(std::move(task_id), std::move(wo));
+    } catch (const error& e) {
+      out.failure.emplace(e);
+    }
+    co_return out;
+  }
+
   /// Renews the lease every third of its length; returns when it is lost.
   asio::awaitable<void> keep_lease(std::string key) {
     auto executor = co_await asio::this_coro::executor;
@@ -396,9 +430,9 @@ class job_runner {
             const bool ours = refused->code().category() == error_category();
             if (ours && code == errc::outcome_unknown) {
               co_await commit(j, job_state::outcome_unknown, why);
-            } else if (refused->details().retry_safe || (ours && (code == errc::rate_limited ||
-                                                                  code == errc::connect_failed ||
-                                                                  code == errc::tls_failed))) {
+            } else if (refused->details().retry_safe ||
+                       (ours &&
+                        (code == errc::rate_limited || code == errc::connect_failed || code == errc::tls_failed))) {
               co_await commit(j, job_state::intent, why);  // provably nothing was created
             } else {
               co_await commit(j, job_state::failed, why);
@@ -436,14 +470,16 @@ class job_runner {
           std::optional<error> ended;
           std::optional<task> done;
           try {
-            wait_options wo = options_.wait;
-            auto waiting = client_.wait(j.task_id, std::move(wo));
-            auto result = co_await (std::move(waiting) || keep_lease(j.key) || watch_version(j.key, j.version));
+            // operator|| ends at the first branch that completes without an exception: the wait's errors are
+            // therefore caught inside wait_for_task and handed back as a value.
+            auto result = co_await (wait_for_task(j.task_id) || keep_lease(j.key) || watch_version(j.key, j.version));
             if (result.index() != 0) {  // lease lost, or the job moved elsewhere: look again
               client_.forget(j.task_id);
               throw detail::job_conflict{};
             }
-            done = std::get<0>(std::move(result));
+            auto outcome = std::get<0>(std::move(result));
+            if (outcome.failure) throw *outcome.failure;
+            done = std::move(outcome.done);
           } catch (const error& e) {
             ended.emplace(e);
           }

@@ -56,8 +56,7 @@ namespace detail {
 class sqlite_statement {
  public:
   sqlite_statement(sqlite3* db, std::string_view sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
-      fail("prepare");
+    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK) fail("prepare");
   }
   sqlite_statement(const sqlite_statement&) = delete;
   sqlite_statement& operator=(const sqlite_statement&) = delete;
@@ -80,7 +79,8 @@ class sqlite_statement {
   }
   std::string text(int column) const {
     const auto* p = sqlite3_column_text(stmt_, column);
-    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
              : std::string();
   }
   std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
@@ -115,8 +115,8 @@ class sqlite_store {
   /// naming the file when it cannot be opened or is not a job store of a known schema version.
   sqlite_store(asio::any_io_executor executor, const std::filesystem::path& path, sqlite_options options = {})
       : executor_(std::move(executor)), options_(options) {
-    const int rc = sqlite3_open_v2(path.c_str(), &db_,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    const int rc =
+        sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
       const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
       sqlite3_close(db_);
@@ -196,9 +196,10 @@ class sqlite_store {
     const auto now = detail::unix_ms_now();
     // RETURNING makes pick-and-claim one statement, atomic under SQLite's single writer.
     detail::sqlite_statement update(
-        db_, "UPDATE seedance_jobs SET lease_owner=?, lease_expires_ms=? WHERE rowid=(SELECT rowid FROM "
-             "seedance_jobs WHERE state IN (0,1,2,3) AND (lease_owner='' OR lease_expires_ms<?) ORDER BY rowid "
-             "LIMIT 1) RETURNING key");
+        db_,
+        "UPDATE seedance_jobs SET lease_owner=?, lease_expires_ms=? WHERE rowid=(SELECT rowid FROM "
+        "seedance_jobs WHERE state IN (0,1,2,3) AND (lease_owner='' OR lease_expires_ms<?) ORDER BY rowid "
+        "LIMIT 1) RETURNING key");
     update.bind(1, worker).bind(2, now + lease.count()).bind(3, now);
     if (!update.step()) co_return std::nullopt;
     const std::string key = update.text(0);
@@ -227,8 +228,8 @@ class sqlite_store {
 
   /// Every job that needs work or is outcome_unknown, oldest first. Errors: io_error.
   asio::awaitable<std::vector<job>> list_unfinished() {
-    detail::sqlite_statement select(db_, "SELECT " + std::string(columns) +
-                                             " FROM seedance_jobs WHERE state IN (0,1,2,3,7) ORDER BY rowid");
+    detail::sqlite_statement select(
+        db_, "SELECT " + std::string(columns) + " FROM seedance_jobs WHERE state IN (0,1,2,3,7) ORDER BY rowid");
     std::vector<job> out;
     while (select.step()) out.push_back(read_job(select));
     co_return out;
