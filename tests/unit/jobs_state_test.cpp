@@ -117,7 +117,8 @@ TEST(JobResolve, OutcomeUnknownGoesToCreatedOrBackToIntent) {
 
 TEST(JobKey, RulesNameTheField) {
   EXPECT_NO_THROW(sj::check_key("shot-001.mp4"));
-  for (const std::string bad : {std::string(), std::string("has space"), std::string(201, 'k'), std::string("tab\t")}) {
+  for (const std::string& bad :
+       {std::string(), std::string("has space"), std::string(201, 'k'), std::string("tab\t")}) {
     try {
       sj::check_key(bad);
       ADD_FAILURE() << "accepted \"" << bad << "\"";

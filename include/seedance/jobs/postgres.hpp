@@ -95,9 +95,9 @@ class pg_result {
   PGresult* r_;
 };
 
-/// One libpq connection driven by an executor (see the top of this header). Queries run one at a time in call
-/// order; they are not cancellable midway (that would leave the connection's protocol state broken), so a
-/// cancelled caller sees its cancellation after the statement completes.
+/// One libpq connection driven by an executor (see the top of this header). Statements run one at a time in call
+/// order, each in a thread of execution of its own: they are not cancellable midway (that would leave the
+/// connection's protocol state broken), so a cancelled caller sees its cancellation after the statement completes.
 class pg_connection {
  public:
   /// Connects asynchronously. Throws error(io_error) with libpq's message on failure.
@@ -116,6 +116,8 @@ class pg_connection {
       poll = PQconnectPoll(c->conn_);
     }
     if (PQsetnonblocking(c->conn_, 1) != 0) c->fail("set non-blocking");
+    PQsetNoticeProcessor(
+        c->conn_, [](void*, const char*) {}, nullptr);  // notices ("already exists") are no errors
     co_return c;
   }
 
@@ -138,24 +140,11 @@ class pg_connection {
 
   /// query() with the parameters in a vector.
   asio::awaitable<pg_result> query_list(std::string sql, std::vector<std::string> params) {
-    co_await lock();
-    unlock_guard unlock{this};
-    std::vector<const char*> values;
-    values.reserve(params.size());
-    for (const auto& p : params) values.push_back(p.c_str());
-    if (!PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                           nullptr, 0))
-      fail("send");
-    co_return co_await finish_statement();
+    return detached_statement(run_statement(std::move(sql), std::move(params), true));
   }
 
   /// Runs statements without parameters (several, separated by ';', are allowed). Throws error(io_error).
-  asio::awaitable<void> exec(std::string sql) {
-    co_await lock();
-    unlock_guard unlock{this};
-    if (!PQsendQuery(conn_, sql.c_str())) fail("send");
-    co_await finish_statement();
-  }
+  asio::awaitable<void> exec(std::string sql) { co_await detached_statement(run_statement(std::move(sql), {}, false)); }
 
   /// Waits until the socket is readable (cancellable), then reads what arrived. Returns the notifications
   /// (payloads) received so far. For a connection that only listens. Throws error(io_error) when the
@@ -176,6 +165,29 @@ class pg_connection {
 
  private:
   explicit pg_connection(asio::any_io_executor executor) : executor_(std::move(executor)) {}
+
+  /// Runs a statement as a thread of execution of its own whose completion is awaited without passing the
+  /// caller's cancellation on: a statement once sent must be read to its end, or the connection is unusable.
+  asio::awaitable<pg_result> detached_statement(asio::awaitable<pg_result> statement) {
+    return asio::co_spawn(executor_, std::move(statement),
+                          asio::bind_cancellation_slot(asio::cancellation_slot(), asio::use_awaitable));
+  }
+
+  asio::awaitable<pg_result> run_statement(std::string sql, std::vector<std::string> params, bool with_params) {
+    co_await lock();
+    unlock_guard unlock{this};
+    if (with_params) {
+      std::vector<const char*> values;
+      values.reserve(params.size());
+      for (const auto& p : params) values.push_back(p.c_str());
+      if (!PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                             nullptr, 0))
+        fail("send");
+    } else if (!PQsendQuery(conn_, sql.c_str())) {
+      fail("send");
+    }
+    co_return co_await finish_statement();
+  }
 
   struct unlock_guard {
     pg_connection* c;
