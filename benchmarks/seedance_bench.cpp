@@ -18,6 +18,9 @@
 //       (simulated seconds); the client's default polling policy (with polling_policy::expected_duration = E
 //       when given) is scaled by the same factor: every duration in it is multiplied by X. Prints the status
 //       requests per task and the delay between completion and its detection, in simulated seconds.
+//   seedance-bench jobs     --store postgresql://USER@HOST:PORT/DB --workers W --jobs N [--schema NAME]
+//       claim throughput of the PostgreSQL job store (built when libpq is found; see jobs_bench.hpp). Prints:
+//       jobs=... workers=... claims_per_s=... claim_p50_ms=... claim_p99_ms=...
 //
 // MB means 10^6 bytes. Exit status: 0 on success, 1 when a measurement failed, 2 on a usage error.
 #include <seedance/client.hpp>
@@ -26,6 +29,9 @@
 #include <seedance/providers/any_provider.hpp>
 #include <seedance/providers/kinovi.hpp>
 #include <seedance/testing/simulator.hpp>
+#if SEEDANCE_BENCH_JOBS
+#include "jobs_bench.hpp"
+#endif
 
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/cancellation_signal.hpp>
@@ -80,7 +86,8 @@ constexpr std::string_view usage_text =
     "  seedance-bench waiters --tasks N [--poll-interval-s P] [--sim-port PORT --ca-file PEM]\n"
     "  seedance-bench serve-sim --ca-out FILE [--port PORT]\n"
     "  seedance-bench polling --length-s L --tasks K [--time-scale X] [--provider kinovi|aihubmax|seedance2ink|ark]\n"
-    "                         [--expected-s E]\n";
+    "                         [--expected-s E]\n"
+    "  seedance-bench jobs --store postgresql://USER@HOST:PORT/DB --workers W --jobs N [--schema NAME]\n";
 
 /// --name value pairs after the command. Every flag takes a value.
 class arguments {
@@ -594,6 +601,11 @@ int main(int argc, char** argv) {
     if (command == "waiters") return waiters_command(args);
     if (command == "polling") return polling_command(args);
     if (command == "serve-sim") return serve_sim_command(args);
+#if SEEDANCE_BENCH_JOBS
+    if (command == "jobs") return seedance_bench_jobs::jobs_command(args);
+#else
+    if (command == "jobs") throw std::runtime_error("built without libpq: the jobs command is not available");
+#endif
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << usage_text;
       return 0;

@@ -93,7 +93,13 @@ TYPED_TEST(JobRunner, ConcurrentRunsOfOneKeyShareOneTask) {
   int done = 0;
   std::vector<sj::job_result> results;
   auto collect = [&](std::exception_ptr e, sj::job_result r) {
-    EXPECT_FALSE(e);
+    if (e) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& x) {
+        ADD_FAILURE() << x.what();
+      }
+    }
     results.push_back(std::move(r));
     ++done;
   };
@@ -248,6 +254,55 @@ TYPED_TEST(JobRunner, ACreatingJobOfADeadWorkerBecomesOutcomeUnknownForOthers) {
     EXPECT_EQ(e.code(), errc::outcome_unknown) << e.what();
   }
   EXPECT_EQ(create_requests(this->sim), 0u);
+}
+
+TEST(JobRunnerReadme, TheReadmeExampleRunsAsWritten) {
+  // The "Durable jobs" section of README.md, with the client and paths of this test.
+  asio::io_context io;
+  st::simulator sim(fast_sim());
+  seedance::client<seedance::kinovi> client(io.get_executor(), kinovi_options(sim));
+  const auto dir = temp_dir(current_test_name());
+  seedance::request req = text_request("readme");
+  seedance::jobs::sqlite_store store(io.get_executor(), dir / "jobs.db");
+  seedance::jobs::job_runner jobs(client, store, {.worker_id = "render-1"});
+  auto done = run(io, jobs.run("shot-042", req, dir / "shot-042.mp4"));
+  EXPECT_TRUE(complete_mp4(done.path));
+  EXPECT_TRUE(run(io, jobs.resume()).empty());
+  EXPECT_EQ(create_requests(sim), 1u);
+}
+
+TYPED_TEST(JobRunner, AnOutcomeWrittenElsewhereEndsTheWait) {
+  // A webhook handler on another replica records the task's end in the store: the waiting run() stops waiting
+  // on the provider (whose task would run on forever here) and reports the recorded outcome.
+  auto waiter = this->start_worker("worker-a");
+  auto replica = this->kind.open(this->io);
+  this->sim.script_next(st::outcome::stall);
+  bool done = false;
+  std::exception_ptr failure;
+  asio::co_spawn(this->io, waiter.runner->run("hooked", text_request("hooked"), this->out("hooked")),
+                 [&](std::exception_ptr e, sj::job_result) {
+                   failure = e;
+                   done = true;
+                 });
+  std::optional<sj::job> created;
+  pump(this->io, [&] {
+    created = run(this->io, replica->get("hooked"));
+    return done || (created && created->state == sj::job_state::created);
+  });
+  ASSERT_FALSE(done) << "run() ended before its task was created";
+  sj::transition_data hook;
+  hook.error_code = "task_failed";
+  hook.error_message = "the provider's callback says the task failed";
+  ASSERT_TRUE(run(this->io, replica->compare_and_set(*created, sj::apply(*created, sj::job_state::failed, hook))));
+  pump(this->io, [&] { return done; });
+  ASSERT_TRUE(failure);
+  try {
+    std::rethrow_exception(failure);
+  } catch (const seedance::error& e) {
+    EXPECT_EQ(e.code(), errc::task_failed);
+    EXPECT_NE(std::string(e.what()).find("callback says"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(create_requests(this->sim), 1u);
 }
 
 TYPED_TEST(JobRunner, WorkersOfAFleetSplitTheJobsAndCreateEachOnce) {

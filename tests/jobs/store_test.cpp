@@ -153,6 +153,8 @@ TEST(PostgresJobStore, AWriteOnOneConnectionWakesAWaiterOnAnother) {
   j.request_json = "{}";
   j.path = "/tmp/k.mp4";
   auto stored = run(io, writer->insert_if_absent(j));
+  const auto creating = sj::apply(stored, sj::job_state::creating);  // (not notified: nobody waits on it)
+  ASSERT_TRUE(run(io, writer->compare_and_set(stored, creating)));
   bool woke = false;
   asio::co_spawn(
       io,
@@ -163,7 +165,9 @@ TEST(PostgresJobStore, AWriteOnOneConnectionWakesAWaiterOnAnother) {
       asio::detached);
   for (int i = 0; i < 5; ++i) io.run_one_for(10ms);  // the waiter is parked
   EXPECT_FALSE(woke);
-  ASSERT_TRUE(run(io, writer->compare_and_set(stored, sj::apply(stored, sj::job_state::creating))));
+  sj::transition_data d;
+  d.task_id = "task_1";
+  ASSERT_TRUE(run(io, writer->compare_and_set(creating, sj::apply(creating, sj::job_state::created, d))));
   const auto give_up = std::chrono::steady_clock::now() + 30s;  // a failure bound, not a timing assertion
   pump(io, [&] { return woke || std::chrono::steady_clock::now() > give_up; });
   EXPECT_TRUE(woke) << "no notification reached the waiting store";

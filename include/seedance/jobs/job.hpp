@@ -101,6 +101,9 @@ constexpr bool needs_work(job_state s) noexcept {
   return s == job_state::intent || s == job_state::creating || s == job_state::created || s == job_state::succeeded;
 }
 
+/// True for the states a move into frees the job's lease: nobody works on the job any more.
+constexpr bool ends_work(job_state s) noexcept { return is_final(s) || s == job_state::outcome_unknown; }
+
 /// Whether `from -> to` is a legal move. The only moves are the ones drawn at the top of this header; a
 /// resolve is the only way out of outcome_unknown. Never throws.
 constexpr bool next_state_allowed(job_state from, job_state to) noexcept {
@@ -356,7 +359,8 @@ inline request request_from_json(std::string_view text) {
 /// - `insert_if_absent(job)`: stores `j` (state intent, version 1) unless the key exists; returns the stored job
 ///   either way (the existing one when the key was taken).
 /// - `compare_and_set(expected, next)`: writes `next` iff the stored version still equals `expected.version`;
-///   returns false when someone else moved the job first (nothing written). The caller builds `next` with
+///   returns false when someone else moved the job first (nothing written). A move into a state that
+///   `ends_work` also frees the lease. The caller builds `next` with
 ///   `apply()`, so only legal moves are ever written.
 /// - `claim(key, worker, lease)`: takes the job's lease for `worker` when it is free, expired or already
 ///   `worker`'s; returns the job, or nullopt when another worker holds a live lease.

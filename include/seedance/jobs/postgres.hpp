@@ -350,17 +350,18 @@ class postgres_store {
     co_return std::move(*stored);
   }
 
-  /// Writes `next` iff the stored version is still `expected.version`; the trigger notifies listeners. Errors:
-  /// io_error.
+  /// Writes `next` iff the stored version is still `expected.version` (a move to a final state or outcome_unknown
+  /// also frees the lease); the trigger notifies listeners. Errors: io_error.
   asio::awaitable<bool> compare_and_set(const job& expected, const job& next) {
     auto r = co_await db_->query(
         "UPDATE " + table() +
             " SET state=$1, task_id=$2, video_url=$3, bytes=$4, error_code=$5, error_message=$6, version=$7, "
-            "updated_ms=" +
+            "lease_owner=CASE WHEN $10 THEN '' ELSE lease_owner END, "
+            "lease_expires_ms=CASE WHEN $10 THEN 0 ELSE lease_expires_ms END, updated_ms=" +
             std::string(detail::pg_now_ms) + " WHERE key=$8 AND version=$9",
         std::to_string(static_cast<int>(next.state)), next.task_id, next.video_url, std::to_string(next.bytes),
         next.error_code, next.error_message, std::to_string(next.version), expected.key,
-        std::to_string(expected.version));
+        std::to_string(expected.version), std::string(ends_work(next.state) ? "true" : "false"));
     co_return r.affected() == 1;
   }
 
@@ -542,7 +543,7 @@ class postgres_store {
             table() + "(seq) WHERE state IN (0,1,2,3);" + "CREATE FUNCTION " + s +
             ".seedance_jobs_notify() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('" + channel() +
             "', NEW.key); RETURN NEW; END $$;" + "CREATE TRIGGER seedance_jobs_notify AFTER UPDATE ON " + table() +
-            " FOR EACH ROW WHEN (OLD.version IS DISTINCT FROM NEW.version) EXECUTE FUNCTION " + s +
+            " FOR EACH ROW WHEN (OLD.version IS DISTINCT FROM NEW.version AND NEW.state <> 1) EXECUTE FUNCTION " + s +
             ".seedance_jobs_notify();" + "INSERT INTO " + s + ".seedance_schema_version(version) VALUES(1)");
       }
       co_await db_->exec("COMMIT");

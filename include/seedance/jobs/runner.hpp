@@ -200,7 +200,9 @@ class job_runner {
       if (fatal) break;
       std::optional<job> claimed;
       if (running < concurrency) claimed = co_await store_.claim_next(options_.worker_id, options_.lease);
-      if (claimed) {
+      if (claimed && !local_.insert(claimed->key).second) {
+        claimed.reset();  // a run() of this process drives it already
+      } else if (claimed) {
         ++running;
         asio::co_spawn(executor, drive_claimed(*claimed),
                        [&finished, &running, &fatal, &slot_freed](std::exception_ptr ep, job_result) {
@@ -285,7 +287,16 @@ class job_runner {
       if (!current) throw error(errc::not_found, "job " + key + ": no such job in the store");
       if (auto done = final_result(*current)) co_return std::move(*done);
       std::optional<job> claimed;
-      if (!local_.contains(key)) claimed = co_await store_.claim(key, options_.worker_id, options_.lease);
+      if (local_.insert(key).second) {  // reserved before the claim: one coroutine of this worker drives a key
+        std::exception_ptr failure;
+        try {
+          claimed = co_await store_.claim(key, options_.worker_id, options_.lease);
+        } catch (...) {
+          failure = std::current_exception();
+        }
+        if (failure || !claimed) local_.erase(key);
+        if (failure) std::rethrow_exception(failure);
+      }
       if (!claimed) {
         co_await store_.wait_for_change(key, options_.watch_interval);
         continue;
@@ -300,10 +311,10 @@ class job_runner {
     }
   }
 
-  /// Drives a job this worker holds the lease of, to downloaded; releases the lease however it ends.
+  /// Drives a job this worker holds the lease of, to downloaded; releases the lease however it ends. The key is
+  /// in local_ (the caller reserved it) and is taken out at the end.
   asio::awaitable<job_result> drive_claimed(job j) {
     const std::string key = j.key;
-    local_.insert(key);
     std::exception_ptr failure;
     std::optional<job_result> result;
     try {
@@ -322,7 +333,8 @@ class job_runner {
       } catch (...) {
       }
     }
-    if (!stop_now) co_await store_.release(key, options_.worker_id);
+    // A job that ended (downloaded) had its lease freed by its last commit.
+    if (!stop_now && !result) co_await store_.release(key, options_.worker_id);
     if (failure) {
       if (stop_now) {
         try {

@@ -160,11 +160,14 @@ class sqlite_store {
     co_return std::move(*stored);
   }
 
-  /// Writes `next` iff the stored version is still `expected.version`. Errors: io_error.
+  /// Writes `next` iff the stored version is still `expected.version` (a move to a final state or outcome_unknown
+  /// also frees the lease). Errors: io_error.
   asio::awaitable<bool> compare_and_set(const job& expected, const job& next) {
     detail::sqlite_statement update(db_,
                                     "UPDATE seedance_jobs SET state=?, task_id=?, video_url=?, bytes=?, error_code=?, "
-                                    "error_message=?, version=?, updated_ms=? WHERE key=? AND version=?");
+                                    "error_message=?, version=?, updated_ms=?, lease_owner=CASE WHEN ? THEN '' ELSE "
+                                    "lease_owner END, lease_expires_ms=CASE WHEN ? THEN 0 ELSE lease_expires_ms END "
+                                    "WHERE key=? AND version=?");
     update.bind(1, static_cast<std::int64_t>(next.state))
         .bind(2, next.task_id)
         .bind(3, next.video_url)
@@ -173,8 +176,10 @@ class sqlite_store {
         .bind(6, next.error_message)
         .bind(7, next.version)
         .bind(8, detail::unix_ms_now())
-        .bind(9, expected.key)
-        .bind(10, expected.version);
+        .bind(9, std::int64_t{ends_work(next.state)})
+        .bind(10, std::int64_t{ends_work(next.state)})
+        .bind(11, expected.key)
+        .bind(12, expected.version);
     update.step();
     co_return sqlite3_changes(db_) == 1;
   }
