@@ -5,6 +5,8 @@
 #include <seedance/jobs/runner.hpp>
 
 #include <gtest/gtest.h>
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
 
 #include <memory>
 #include <string>
@@ -303,6 +305,38 @@ TYPED_TEST(JobRunner, AnOutcomeWrittenElsewhereEndsTheWait) {
     EXPECT_NE(std::string(e.what()).find("callback says"), std::string::npos) << e.what();
   }
   EXPECT_EQ(create_requests(this->sim), 1u);
+}
+
+TYPED_TEST(JobRunner, ACancelledRunLeavesTheJobResumableAndGivesItsLeaseBack) {
+  auto w = this->start_worker("worker-a");
+  auto req = text_request("cancelled");
+  req.prompt += " [sim:slow]";  // the task runs long enough to be cancelled while it is waited for
+  asio::cancellation_signal cancel;
+  bool done = false;
+  std::exception_ptr failure;
+  asio::co_spawn(this->io, w.runner->run("cancelled", req, this->out("cancelled")),
+                 asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e, sj::job_result) {
+                   failure = e;
+                   done = true;
+                 }));
+  std::optional<sj::job> seen;
+  pump(this->io, [&] {
+    seen = run(this->io, w.store->get("cancelled"));
+    return done || (seen && seen->state == sj::job_state::created);
+  });
+  ASSERT_FALSE(done);
+  cancel.emit(asio::cancellation_type::terminal);
+  pump(this->io, [&] { return done; });
+  ASSERT_TRUE(failure);
+  EXPECT_THROW(std::rethrow_exception(failure), std::system_error);
+  auto stored = run(this->io, w.store->get("cancelled"));
+  EXPECT_EQ(stored->state, sj::job_state::created);
+  EXPECT_EQ(stored->lease_owner, "");
+  auto other = this->start_worker("worker-b");  // no lease to wait out
+  auto r = run(this->io, other.runner->run("cancelled", req, this->out("cancelled")));
+  EXPECT_EQ(r.task_id, stored->task_id);
+  EXPECT_EQ(create_requests(this->sim), 1u);
+  EXPECT_TRUE(complete_mp4(r.path));
 }
 
 TYPED_TEST(JobRunner, WorkersOfAFleetSplitTheJobsAndCreateEachOnce) {

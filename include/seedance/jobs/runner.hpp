@@ -26,8 +26,11 @@
 #include <seedance/request.hpp>
 
 #include <asio/awaitable.hpp>
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
+#include <asio/multiple_exceptions.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
@@ -40,11 +43,13 @@
 #include <exception>
 #include <filesystem>
 #include <functional>
+#include <list>
 #include <memory>
 #include <optional>
 #include <string>
 #include <unordered_set>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace seedance::jobs {
@@ -151,43 +156,57 @@ class job_runner {
   /// Picks up every unfinished job in the store (after a restart): each one is driven as run() would, all of them
   /// concurrently (the client's max_in_flight bounds the tasks in flight). outcome_unknown jobs are reported, not
   /// touched. Never throws for a job's failure (each outcome says it); throws io_error when the store cannot be
-  /// listed.
+  /// listed. Cancellation: cancels every job (each stays resumable) and throws operation_aborted once all ended.
   asio::awaitable<std::vector<resume_outcome>> resume() {
     const std::vector<job> pending = co_await store_.list_unfinished();
     std::vector<resume_outcome> outcomes(pending.size());
     auto executor = co_await asio::this_coro::executor;
     asio::steady_timer all_done(executor, asio::steady_timer::time_point::max());
-    auto remaining = std::make_shared<std::size_t>(pending.size());
+    std::size_t remaining = pending.size();
+    // One signal per job: cancelling resume() cancels every job, and resume() returns only once all have ended
+    // (they write into `outcomes`).
+    std::vector<asio::cancellation_signal> signals(pending.size());
     for (std::size_t i = 0; i < pending.size(); ++i) {
       outcomes[i].key = pending[i].key;
       asio::co_spawn(executor, drive_key(pending[i].key),
-                     [&outcomes, i, remaining, &all_done](std::exception_ptr ep, job_result r) {
-                       if (!ep) {
-                         outcomes[i].result = std::move(r);
-                       } else {
-                         try {
-                           std::rethrow_exception(ep);
-                         } catch (const std::system_error& e) {
-                           outcomes[i].error = e.code();
-                           outcomes[i].message = e.what();
-                         } catch (const std::exception& e) {
-                           outcomes[i].error = make_error_code(errc::io_error);
-                           outcomes[i].message = e.what();
-                         }
-                       }
-                       if (--*remaining == 0) all_done.cancel();
-                     });
+                     asio::bind_cancellation_slot(
+                         signals[i].slot(), [&outcomes, i, &remaining, &all_done](std::exception_ptr ep, job_result r) {
+                           if (!ep) {
+                             outcomes[i].result = std::move(r);
+                           } else {
+                             try {
+                               std::rethrow_exception(ep);
+                             } catch (const std::system_error& e) {
+                               outcomes[i].error = e.code();
+                               outcomes[i].message = e.what();
+                             } catch (const std::exception& e) {
+                               outcomes[i].error = make_error_code(errc::io_error);
+                               outcomes[i].message = e.what();
+                             } catch (...) {
+                               outcomes[i].error = make_error_code(errc::io_error);
+                               outcomes[i].message = "job " + outcomes[i].key + ": stopped by an unknown exception";
+                             }
+                           }
+                           if (--remaining == 0) all_done.cancel();
+                         }));
     }
-    if (*remaining > 0) {
-      std::error_code ignored;
-      co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    bool cancelled = false;
+    while (remaining > 0) {
+      std::error_code ec;
+      co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (remaining > 0 && ec == asio::error::operation_aborted && !cancelled) {
+        cancelled = true;  // resume() itself was cancelled: pass it on, then wait for every job to end
+        for (auto& signal : signals) signal.emit(asio::cancellation_type::terminal);
+      }
     }
+    if (cancelled) throw std::system_error(asio::error::operation_aborted, "resume");
     co_return outcomes;
   }
 
   /// Works as one member of a fleet: claims any job that needs work (`claim_next`), drives it, and repeats, with
   /// up to `concurrency` jobs at once, until no job in the store needs work (jobs other workers hold are waited
-  /// for: when a worker dies, its jobs are claimed here once its leases run out). Returns how
+  /// for: when a worker dies, its jobs are claimed here once its leases run out). Cancellation: cancels its jobs
+  /// (each stays resumable) and throws operation_aborted once all ended. Returns how
   /// many jobs it finished (downloaded). Failures of single jobs are stored and do not stop it; store errors do.
   asio::awaitable<std::size_t> work(std::size_t concurrency = 1) {
     if (concurrency == 0) throw error(errc::invalid_request, "concurrency: must be at least 1");
@@ -196,53 +215,66 @@ class job_runner {
     std::size_t running = 0;
     std::exception_ptr fatal;
     asio::steady_timer slot_freed(executor, asio::steady_timer::time_point::max());
-    for (;;) {
-      if (fatal) break;
-      std::optional<job> claimed;
-      if (running < concurrency) claimed = co_await store_.claim_next(options_.worker_id, options_.lease);
-      if (claimed && !local_.insert(claimed->key).second) {
-        claimed.reset();  // a run() of this process drives it already
-      } else if (claimed) {
-        ++running;
-        asio::co_spawn(executor, drive_claimed(*claimed),
-                       [&finished, &running, &fatal, &slot_freed](std::exception_ptr ep, job_result) {
-                         --running;
-                         if (!ep) {
-                           ++finished;
-                         } else {
-                           try {
-                             std::rethrow_exception(ep);
-                           } catch (const detail::job_conflict&) {
-                             // another worker took it over
-                           } catch (const error& e) {
-                             if (e.code() == make_error_code(errc::io_error)) fatal = ep;  // the store broke
-                           } catch (const std::system_error&) {
-                             // a job's wait or download failed: it stays in the store for a later worker
-                           } catch (...) {
-                             fatal = ep;
-                           }
-                         }
-                         slot_freed.cancel();
-                       });
-        continue;
+    std::list<asio::cancellation_signal> signals;  // one per job started (cancelled with work())
+    try {
+      for (;;) {
+        if (fatal) break;
+        std::optional<job> claimed;
+        if (running < concurrency) claimed = co_await store_.claim_next(options_.worker_id, options_.lease);
+        if (claimed && !local_.insert(claimed->key).second) {
+          claimed.reset();  // a run() of this process drives it already
+        } else if (claimed) {
+          ++running;
+          asio::co_spawn(
+              executor, drive_claimed(*claimed),
+              asio::bind_cancellation_slot(signals.emplace_back().slot(), [&finished, &running, &fatal, &slot_freed](
+                                                                              std::exception_ptr ep, job_result) {
+                --running;
+                if (!ep) {
+                  ++finished;
+                } else {
+                  try {
+                    std::rethrow_exception(ep);
+                  } catch (const detail::job_conflict&) {
+                    // another worker took it over
+                  } catch (const error& e) {
+                    if (e.code() == make_error_code(errc::io_error)) fatal = ep;  // the store broke
+                  } catch (const std::system_error&) {
+                    // a job's wait or download failed: it stays in the store for a later worker
+                  } catch (...) {
+                    fatal = ep;
+                  }
+                }
+                slot_freed.cancel();
+              }));
+          continue;
+        }
+        if (running == 0) {
+          // Nothing claimable and nothing of ours running: done, unless jobs held by other workers still need
+          // work (their leases may run out: a dead worker's jobs come back to the fleet).
+          bool others_busy = false;
+          for (const job& j : co_await store_.list_unfinished()) others_busy = others_busy || needs_work(j.state);
+          if (!others_busy) break;
+        }
+        // Full, or nothing claimable right now: wait until one of ours ends (or look again a little later).
+        slot_freed.expires_after(options_.watch_interval);
+        std::error_code ignored;
+        co_await slot_freed.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
       }
-      if (running == 0) {
-        // Nothing claimable and nothing of ours running: done, unless jobs held by other workers still need work
-        // (their leases may run out: a dead worker's jobs come back to the fleet).
-        bool others_busy = false;
-        for (const job& j : co_await store_.list_unfinished()) others_busy = others_busy || needs_work(j.state);
-        if (!others_busy) break;
-      }
-      // Full, or nothing claimable right now: wait until one of ours ends (or look again a little later).
-      slot_freed.expires_after(options_.watch_interval);
-      std::error_code ignored;
-      co_await slot_freed.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    } catch (...) {
+      // Cancelled, or the store failed: stop every job of ours (they stay resumable), and wait for them below.
+      if (!fatal) fatal = std::current_exception();
+      for (auto& signal : signals) signal.emit(asio::cancellation_type::terminal);
     }
+    // The jobs write into this frame: it must outlive them, whatever ended the loop.
+    co_await asio::this_coro::throw_if_cancelled(false);
     while (running > 0) {
       slot_freed.expires_after(options_.watch_interval);
       std::error_code ignored;
-      co_await slot_freed.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+      co_await slot_freed.async_wait(
+          asio::bind_cancellation_slot(asio::cancellation_slot(), asio::redirect_error(asio::use_awaitable, ignored)));
     }
+    co_await asio::this_coro::throw_if_cancelled(true);
     if (fatal) std::rethrow_exception(fatal);
     co_return finished;
   }
@@ -333,8 +365,20 @@ class job_runner {
       } catch (...) {
       }
     }
-    // A job that ended (downloaded) had its lease freed by its last commit.
-    if (!stop_now && !result) co_await store_.release(key, options_.worker_id);
+    // A job that ended (downloaded) had its lease freed by its last commit. A cancelled run still gives its lease
+    // back: the store's statements are not cancelled for the release.
+    if (!stop_now && !result) {
+      const bool throwing = co_await asio::this_coro::throw_if_cancelled();
+      co_await asio::this_coro::throw_if_cancelled(false);
+      std::exception_ptr release_failure;
+      try {
+        co_await store_.release(key, options_.worker_id);
+      } catch (...) {
+        release_failure = std::current_exception();
+      }
+      co_await asio::this_coro::throw_if_cancelled(throwing);
+      if (release_failure && !failure) std::rethrow_exception(release_failure);
+    }
     if (failure) {
       if (stop_now) {
         try {
@@ -382,6 +426,20 @@ class job_runner {
     d.error_code = error_code_name(e.code());
     d.error_message = e.what();
     return d;
+  }
+
+  /// The first exception of a failed `a || b || c` (nested groups unwrapped).
+  static std::exception_ptr first_of(const asio::multiple_exceptions& all_failed) {
+    std::exception_ptr ep = all_failed.first_exception();
+    for (;;) {
+      try {
+        std::rethrow_exception(ep);
+      } catch (const asio::multiple_exceptions& nested) {
+        ep = nested.first_exception();
+      } catch (...) {
+        return ep;
+      }
+    }
   }
 
   /// The end of a wait: the succeeded task, or what ended it.
@@ -484,7 +542,15 @@ class job_runner {
           try {
             // operator|| ends at the first branch that completes without an exception: the wait's errors are
             // therefore caught inside wait_for_task and handed back as a value.
-            auto result = co_await (wait_for_task(j.task_id) || keep_lease(j.key) || watch_version(j.key, j.version));
+            using wait_result = std::variant<wait_outcome, std::monostate, std::monostate>;
+            std::optional<wait_result> ended_as;
+            try {
+              ended_as.emplace(
+                  co_await (wait_for_task(j.task_id) || keep_lease(j.key) || watch_version(j.key, j.version)));
+            } catch (const asio::multiple_exceptions& all_failed) {
+              std::rethrow_exception(first_of(all_failed));  // cancelled: every branch ended with it
+            }
+            auto& result = *ended_as;
             if (result.index() != 0) {  // lease lost, or the job moved elsewhere: look again
               client_.forget(j.task_id);
               throw detail::job_conflict{};
