@@ -428,6 +428,37 @@ class job_runner {
     return d;
   }
 
+  /// The end of a download: what it wrote, or what stopped it.
+  struct download_outcome {
+    std::optional<download_result> done{};
+    std::optional<error> failure{};
+  };
+
+  /// Downloads the job's video (by its stored URL; by task id when there is none or it expired), with the
+  /// seedance errors returned instead of thrown (see wait_for_task).
+  asio::awaitable<download_outcome> download_job(const job& j) {
+    download_outcome out;
+    try {
+      std::optional<error> expired;
+      if (!j.video_url.empty()) {
+        try {
+          download_options dl = options_.download;
+          out.done = co_await client_.download(j.video_url, j.path, std::move(dl));
+        } catch (const error& e) {
+          if (e.code() != make_error_code(errc::output_expired)) throw;
+          expired.emplace(e);
+        }
+      }
+      if (j.video_url.empty() || expired) {
+        download_options dl = options_.download;
+        out.done = co_await client_.download_task(j.task_id, j.path, std::move(dl));  // a fresh URL by task id
+      }
+    } catch (const error& e) {
+      out.failure.emplace(e);
+    }
+    co_return out;
+  }
+
   /// The first exception of a failed `a || b || c` (nested groups unwrapped).
   static std::exception_ptr first_of(const asio::multiple_exceptions& all_failed) {
     std::exception_ptr ep = all_failed.first_exception();
@@ -576,23 +607,19 @@ class job_runner {
           break;
         }
         case job_state::succeeded: {
-          download_result r;
-          std::optional<error> expired;
-          if (!j.video_url.empty()) {
-            try {
-              download_options dl = options_.download;
-              r = co_await client_.download(j.video_url, j.path, std::move(dl));
-            } catch (const error& e) {
-              if (e.code() != make_error_code(errc::output_expired)) throw;
-              expired.emplace(e);
-            }
+          // The lease is renewed while the file streams in (a long download must not look like a dead worker).
+          using namespace asio::experimental::awaitable_operators;
+          std::optional<std::variant<download_outcome, std::monostate>> ended_as;
+          try {
+            ended_as.emplace(co_await (download_job(j) || keep_lease(j.key)));
+          } catch (const asio::multiple_exceptions& all_failed) {
+            std::rethrow_exception(first_of(all_failed));
           }
-          if (j.video_url.empty() || expired) {
-            download_options dl = options_.download;
-            r = co_await client_.download_task(j.task_id, j.path, std::move(dl));  // a fresh URL by task id
-          }
+          if (ended_as->index() != 0) throw detail::job_conflict{};  // lease lost: another worker may have it
+          auto outcome = std::get<0>(std::move(*ended_as));
+          if (outcome.failure) throw *outcome.failure;
           transition_data d;
-          d.bytes = r.bytes;
+          d.bytes = outcome.done->bytes;
           co_await commit(j, job_state::downloaded, d);
           break;
         }
