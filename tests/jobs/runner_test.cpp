@@ -292,10 +292,15 @@ TYPED_TEST(JobRunner, AnOutcomeWrittenElsewhereEndsTheWait) {
     return done || (created && created->state == sj::job_state::created);
   });
   ASSERT_FALSE(done) << "run() ended before its task was created";
+  // The handler knows the task id from the callback body: it finds the job by it and records the outcome.
+  auto found = run(this->io, replica->find_by_task_id(created->task_id));
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->key, "hooked");
+  EXPECT_FALSE(run(this->io, replica->find_by_task_id("task-of-nobody")));
   sj::transition_data hook;
   hook.error_code = "task_failed";
   hook.error_message = "the provider's callback says the task failed";
-  ASSERT_TRUE(run(this->io, replica->compare_and_set(*created, sj::apply(*created, sj::job_state::failed, hook))));
+  ASSERT_TRUE(run(this->io, replica->compare_and_set(*found, sj::apply(*found, sj::job_state::failed, hook))));
   pump(this->io, [&] { return done; });
   ASSERT_TRUE(failure);
   try {

@@ -11,8 +11,9 @@
 //   database server's clock, renewed while the job is worked on). A worker that dies stops renewing; once its
 //   lease runs out another worker claims the job and carries on from the recorded state: a `created` job is
 //   waited for on its recorded task id, never created again.
-// - LISTEN/NOTIFY: a trigger notifies every transition (a version change), so `wait_for_change` returns as soon as
-//   any process writes the job, e.g. a webhook handler on another replica recording the outcome.
+// - LISTEN/NOTIFY: a trigger notifies every transition (but intent -> creating, which nobody waits on), so
+//   `wait_for_change` returns as soon as any process writes the job, e.g. a webhook handler on another replica
+//   recording the outcome (`find_by_task_id`, then `compare_and_set`).
 // - Schema: created and migrated by the library, versioned in `seedance_schema_version`, under a transaction-level
 //   advisory lock so that replicas starting together do it once. `postgres_options::schema` keeps several job
 //   stores (or test runs) apart in one database.
@@ -336,6 +337,15 @@ class postgres_store {
     co_return read_job(r, 0);
   }
 
+  /// The job whose task is `task_id` (for a webhook handler on any replica: it records the task's end with
+  /// compare_and_set, and the notification wakes the worker waiting on it), or nullopt. Errors: io_error.
+  asio::awaitable<std::optional<job>> find_by_task_id(std::string task_id) {
+    if (task_id.empty()) co_return std::nullopt;
+    auto r = co_await db_->query("SELECT " + columns() + " FROM " + table() + " WHERE task_id=$1", task_id);
+    if (r.rows() == 0) co_return std::nullopt;
+    co_return read_job(r, 0);
+  }
+
   /// Stores `j` (state intent, version 1) unless its key exists; returns the stored job. Errors: invalid_request
   /// for a bad key, io_error.
   asio::awaitable<job> insert_if_absent(const job& j) {
@@ -540,7 +550,8 @@ class postgres_store {
             " version bigint NOT NULL, lease_owner text NOT NULL DEFAULT '',"
             " lease_expires_ms bigint NOT NULL DEFAULT 0, updated_ms bigint NOT NULL, seq bigserial NOT NULL);"
             "CREATE INDEX seedance_jobs_work ON " +
-            table() + "(seq) WHERE state IN (0,1,2,3);" + "CREATE FUNCTION " + s +
+            table() + "(seq) WHERE state IN (0,1,2,3);" + "CREATE INDEX seedance_jobs_task ON " + table() +
+            "(task_id) WHERE task_id <> '';" + "CREATE FUNCTION " + s +
             ".seedance_jobs_notify() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('" + channel() +
             "', NEW.key); RETURN NEW; END $$;" + "CREATE TRIGGER seedance_jobs_notify AFTER UPDATE ON " + table() +
             " FOR EACH ROW WHEN (OLD.version IS DISTINCT FROM NEW.version AND NEW.state <> 1) EXECUTE FUNCTION " + s +

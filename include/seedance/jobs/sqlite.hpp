@@ -145,6 +145,16 @@ class sqlite_store {
   /// The job stored under `key`, or nullopt. Errors: io_error.
   asio::awaitable<std::optional<job>> get(std::string key) { co_return get_now(key); }
 
+  /// The job whose task is `task_id` (for a webhook handler that records a task's end), or nullopt. Errors:
+  /// io_error.
+  asio::awaitable<std::optional<job>> find_by_task_id(std::string task_id) {
+    if (task_id.empty()) co_return std::nullopt;
+    detail::sqlite_statement select(db_, "SELECT " + std::string(columns) + " FROM seedance_jobs WHERE task_id=?");
+    select.bind(1, task_id);
+    if (!select.step()) co_return std::nullopt;
+    co_return read_job(select);
+  }
+
   /// Stores `j` as a new job (state intent, version 1) unless its key exists; returns the stored job either way.
   /// Errors: invalid_request for a bad key, io_error.
   asio::awaitable<job> insert_if_absent(const job& j) {
@@ -303,6 +313,7 @@ class sqlite_store {
             " lease_owner TEXT NOT NULL DEFAULT '', lease_expires_ms INTEGER NOT NULL DEFAULT 0,"
             " created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL)");
         exec("CREATE INDEX seedance_jobs_state ON seedance_jobs(state)");
+        exec("CREATE INDEX seedance_jobs_task ON seedance_jobs(task_id) WHERE task_id<>''");
         exec("INSERT INTO seedance_schema_version(version) VALUES(1)");
       }
       exec("COMMIT");
