@@ -1,6 +1,7 @@
-// The fleet: three worker processes (tests/jobs/worker) share one PostgreSQL job store and 60 jobs against the
-// simulator with faults; one worker is killed with SIGKILL midway while it holds a created task, a replacement
-// is started. Every job ends downloaded exactly once: 60 tasks created, every file a complete MP4.
+// The fleet: three worker processes (tests/jobs/worker) share one job store and 60 jobs against the simulator
+// with faults; one worker is killed with SIGKILL midway while it holds a created task, a replacement is started.
+// Every job ends downloaded exactly once: 60 tasks created, every file a complete MP4. PostgreSQL (many machines)
+// and SQLite (several processes on one machine, one file).
 #include "store_kinds.hpp"
 
 #include "support/subprocess.hpp"
@@ -32,12 +33,23 @@ std::string stdout_so_far(const std::filesystem::path& dir) {
   return {};
 }
 
-TEST(JobFleet, SixtyJobsThreeWorkersOneKilledMidwayEachTaskCreatedOnce) {
+template <class Kind>
+class JobFleet : public ::testing::Test {};
+using kinds = ::testing::Types<sqlite_kind, postgres_kind>;
+TYPED_TEST_SUITE(JobFleet, kinds);
+
+/// The store argument of the worker program for `kind`.
+std::string worker_store(const sqlite_kind& kind) { return "sqlite:" + kind.file.string(); }
+std::string worker_store(const postgres_kind& kind) { return kind.url; }
+std::string worker_schema(const sqlite_kind&) { return "-"; }
+std::string worker_schema(const postgres_kind& kind) { return kind.schema; }
+
+TYPED_TEST(JobFleet, SixtyJobsThreeWorkersOneKilledMidwayEachTaskCreatedOnce) {
   asio::io_context io;
-  postgres_kind kind;
+  TypeParam kind;
   const std::string why = kind.prepare(io, current_test_name());
   if (!why.empty()) GTEST_SKIP() << why;
-  const auto dir = temp_dir(current_test_name());
+  const auto dir = temp_dir(current_test_name() + "-run");
 
   auto sim_options = fast_sim();
   sim_options.time_scale = 0.1;
@@ -67,8 +79,14 @@ TEST(JobFleet, SixtyJobsThreeWorkersOneKilledMidwayEachTaskCreatedOnce) {
     const auto out = dir / ("out-" + id);
     std::filesystem::create_directories(out);
     ts::process_options o;
-    o.args = {SEEDANCE_JOBS_WORKER,       kind.url,      kind.schema, sim.base_url(seedance::provider_id::kinovi),
-              ca_file.string(),           sim.api_key(), id,          std::to_string(concurrency),
+    o.args = {SEEDANCE_JOBS_WORKER,
+              worker_store(kind),
+              worker_schema(kind),
+              sim.base_url(seedance::provider_id::kinovi),
+              ca_file.string(),
+              sim.api_key(),
+              id,
+              std::to_string(concurrency),
               std::to_string(pause_after)};
     o.output_dir = out;
     o.timeout = std::chrono::minutes(4);
