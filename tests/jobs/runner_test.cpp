@@ -176,6 +176,33 @@ TYPED_TEST(JobRunner, AnUnknownCreateOutcomeWaitsForAnExplicitResolve) {
   EXPECT_TRUE(complete_mp4(r.path));
 }
 
+TYPED_TEST(JobRunner, ARefusedCreateLeavesNothingAndALaterRunCreates) {
+  auto w = this->start_worker("worker-a");
+  this->sim.fault_on_nth("createTask", 1, st::fault{.kind = st::fault_kind::http_error, .status = 402});
+  const auto req = text_request("refused");
+  try {
+    run(this->io, w.runner->run("refused", req, this->out("refused")));
+    FAIL() << "the refused create succeeded";
+  } catch (const seedance::error& e) {
+    EXPECT_EQ(e.code(), errc::insufficient_credits) << e.what();
+  }
+  auto stored = run(this->io, w.store->get("refused"));
+  EXPECT_EQ(stored->state, sj::job_state::intent);
+  EXPECT_EQ(stored->error_code, "insufficient_credits");
+  EXPECT_EQ(this->sim.creates(seedance::provider_id::kinovi), 0u);
+  auto r = run(this->io, w.runner->run("refused", req, this->out("refused")));  // credits topped up
+  EXPECT_EQ(this->sim.creates(seedance::provider_id::kinovi), 1u);
+  EXPECT_TRUE(complete_mp4(r.path));
+}
+
+TYPED_TEST(JobRunner, AServerErrorAnsweringTheCreateIsAnUnknownOutcome) {
+  auto w = this->start_worker("worker-a");
+  this->sim.fault_on_nth("createTask", 1, st::fault{.kind = st::fault_kind::http_error, .status = 503});
+  EXPECT_THROW(run(this->io, w.runner->run("maybe", text_request("maybe"), this->out("maybe"))), seedance::error);
+  EXPECT_EQ(run(this->io, w.store->get("maybe"))->state, sj::job_state::outcome_unknown);
+  EXPECT_EQ(create_requests(this->sim), 1u);
+}
+
 /// Crash tests: the worker stops right after committing `crash_at` (nothing else written, the lease kept), a
 /// restarted worker resumes. Exactly one create reaches the provider in the end, and the file is complete.
 template <class Fixture>

@@ -2,8 +2,8 @@
 //
 //   intent -> creating -> created(task id) -> succeeded(video url) -> downloaded(path)
 //                 |             |--> failed / cancelled
-//                 |--> failed   (the provider refused the create: nothing exists)
-//                 |--> intent   (the create provably never reached the provider: a 429 or a connect failure)
+//                 |--> intent   (the create provably made no task: refused with a 4xx, a 429, no connection)
+//                 |--> failed   (for stores written by other tools; job_runner goes back to intent instead)
 //                 '--> outcome_unknown (the create may have made a task) --resolve--> created(task id) | intent
 //
 // `outcome_unknown` is never left without an explicit resolve: whoever resubmits after it may pay twice. A job

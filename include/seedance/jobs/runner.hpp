@@ -9,7 +9,9 @@
 //   commit succeeded(url)  -> download to the path
 //   commit downloaded
 //
-// so a process that dies anywhere leaves the store saying what may exist. A job found in `creating` by anyone
+// so a process that dies anywhere leaves the store saying what may exist. A create the provider refused (4xx,
+// 429, no connection) leaves the job at `intent` (nothing exists: a later run() creates it); a create whose answer
+// was lost or a 5xx makes it outcome_unknown. A job found in `creating` by anyone
 // else than the coroutine that moved it there becomes outcome_unknown (the create may have been sent) and is
 // never submitted again until `resolve()`. A second run() with the same key therefore never creates a second
 // task, in this process or after a restart; compare-and-set on the job's version makes that hold across
@@ -124,7 +126,9 @@ class job_runner {
   /// its task; later calls (here, in another process, after a restart) find it and wait for or return the same
   /// result. Errors: invalid_request (bad key, path or request, or the key already names another request or path;
   /// nothing stored or sent), outcome_unknown (the create may have made a task: look at the provider, then
-  /// `resolve()`), task_failed / task_cancelled / task_expired (stored: every later call reports the same),
+  /// `resolve()`; also after a 5xx answer to the create), the provider's refusal of the create (insufficient_credits,
+  /// rejected, rate_limited, unauthorized...: nothing exists, the job stays at intent and a later call creates it),
+  /// task_failed / task_cancelled / task_expired (stored: every later call reports the same),
   /// the client's errors for waits and downloads (the job stays where it was: call run() or resume() again),
   /// io_error from the store. Cancellation: stops the wait or download; the job stays resumable.
   asio::awaitable<job_result> run(std::string key, const request& req, std::filesystem::path path) {
@@ -421,6 +425,30 @@ class job_runner {
     }
   }
 
+  /// True when a failed create provably made no task: the provider refused it with a 4xx answer (a 429, a
+  /// rejected or unauthorized request, no credits), the connection failed before anything was sent, or the client
+  /// calls it safe to repeat. A 5xx answer, an unreadable 2xx or a lost connection may have made one.
+  static bool nothing_created(const error& e) {
+    if (e.details().retry_safe) return true;
+    if (e.code().category() != error_category() || e.details().http_status >= 500) return false;
+    switch (static_cast<errc>(e.code().value())) {
+      case errc::invalid_request:
+      case errc::unsupported:
+      case errc::connect_failed:
+      case errc::tls_failed:
+      case errc::proxy_failed:
+      case errc::unauthorized:
+      case errc::forbidden:
+      case errc::insufficient_credits:
+      case errc::not_found:
+      case errc::rate_limited:
+      case errc::rejected:
+        return true;
+      default:
+        return false;
+    }
+  }
+
   static transition_data failure_data(const std::system_error& e) {
     transition_data d;
     d.error_code = error_code_name(e.code());
@@ -527,16 +555,10 @@ class job_runner {
           }
           if (refused) {
             const transition_data why = failure_data(*refused);
-            const errc code = static_cast<errc>(refused->code().value());
-            const bool ours = refused->code().category() == error_category();
-            if (ours && code == errc::outcome_unknown) {
-              co_await commit(j, job_state::outcome_unknown, why);
-            } else if (refused->details().retry_safe ||
-                       (ours &&
-                        (code == errc::rate_limited || code == errc::connect_failed || code == errc::tls_failed))) {
-              co_await commit(j, job_state::intent, why);  // provably nothing was created
+            if (nothing_created(*refused)) {
+              co_await commit(j, job_state::intent, why);  // a later run() may create it
             } else {
-              co_await commit(j, job_state::failed, why);
+              co_await commit(j, job_state::outcome_unknown, why);  // resolve first: it may exist and be charged
             }
             throw *refused;
           }
