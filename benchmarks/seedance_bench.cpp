@@ -33,6 +33,9 @@
 //       io_context::poll() from the frame loop. The time of that one call is measured every frame. Prints:
 //       pattern=... frames=... jobs=... jobs_done=... drain_p50_us=... drain_p99_us=... drain_max_us=...
 //       frame_late_max_us=... (frames started later than scheduled, the worst lateness).
+//   seedance-bench jobs     --store postgresql://USER@HOST:PORT/DB --workers W --jobs N [--schema NAME]
+//       claim throughput of the PostgreSQL job store (built when libpq is found; see jobs_bench.hpp). Prints:
+//       jobs=... workers=... claims_per_s=... claim_p50_ms=... claim_p99_ms=...
 //
 // MB means 10^6 bytes. Exit status: 0 on success, 1 when a measurement failed, 2 on a usage error.
 #include <seedance/client.hpp>
@@ -43,6 +46,9 @@
 #include <seedance/providers/any_provider.hpp>
 #include <seedance/providers/kinovi.hpp>
 #include <seedance/testing/simulator.hpp>
+#if SEEDANCE_BENCH_JOBS
+#include "jobs_bench.hpp"
+#endif
 
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/cancellation_signal.hpp>
@@ -102,7 +108,8 @@ constexpr std::string_view usage_text =
     "  seedance-bench frames --jobs N --seconds S [--pattern engine|io-poll] [--time-scale X] [--dir DIR]\n"
     "  seedance-bench serve-sim --ca-out FILE [--port PORT]\n"
     "  seedance-bench polling --length-s L --tasks K [--time-scale X] [--provider kinovi|aihubmax|seedance2ink|ark]\n"
-    "                         [--expected-s E]\n";
+    "                         [--expected-s E]\n"
+    "  seedance-bench jobs --store postgresql://USER@HOST:PORT/DB --workers W --jobs N [--schema NAME]\n";
 
 /// --name value pairs after the command. Every flag takes a value.
 class arguments {
@@ -828,6 +835,11 @@ int main(int argc, char** argv) {
     if (command == "polling") return polling_command(args);
     if (command == "frames") return frames_command(args);
     if (command == "serve-sim") return serve_sim_command(args);
+#if SEEDANCE_BENCH_JOBS
+    if (command == "jobs") return seedance_bench_jobs::jobs_command(args);
+#else
+    if (command == "jobs") throw std::runtime_error("built without libpq: the jobs command is not available");
+#endif
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << usage_text;
       return 0;
