@@ -10,8 +10,8 @@
 #include <seedance/http/serializer.hpp>
 #include <seedance/testing/certificates.hpp>
 #include <seedance/testing/detail/sim_common.hpp>
-#include <seedance/testing/simulator_options.hpp>
 #include <seedance/testing/detail/sim_service.hpp>
+#include <seedance/testing/simulator_options.hpp>
 
 #include <openssl/ssl.h>
 #include <asio.hpp>

@@ -15,8 +15,8 @@
 #include <seedance/testing/detail/sim_faults.hpp>
 #include <seedance/testing/detail/sim_kinovi.hpp>
 #include <seedance/testing/detail/sim_media.hpp>
-#include <seedance/testing/simulator_options.hpp>
 #include <seedance/testing/detail/sim_seedance2ink.hpp>
+#include <seedance/testing/simulator_options.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
