@@ -149,22 +149,18 @@ constexpr provider_id static_id_of() noexcept {
     return provider_id::kinovi;
 }
 
-/// Validation options implied by a provider's codec options (the Kinovi schema choice).
+/// The provider options a client's codec options imply: any_provider's are provider_options already; Kinovi's
+/// carry the schema; Ark's the region.
 template <class CodecOptions>
-validate_options validate_options_for(const CodecOptions& o) {
-  validate_options v;
-  if constexpr (requires { o.schema; }) v.kinovi_legacy_schema = o.schema == decltype(o.schema)::legacy;
-  if constexpr (requires { o.kinovi_schema; })
-    v.kinovi_legacy_schema = o.kinovi_schema == decltype(o.kinovi_schema)::legacy;
-  return v;
-}
-
-/// Pricing options implied by a provider's codec options (the Kinovi legacy schema has its own price list).
-template <class CodecOptions>
-pricing_options pricing_options_for(const CodecOptions& o) {
-  pricing_options p;
-  if (validate_options_for(o).kinovi_legacy_schema) p.kinovi_table = kinovi_price_table::legacy;
-  return p;
+provider_options provider_options_for(const CodecOptions& o) {
+  if constexpr (std::is_same_v<CodecOptions, provider_options>) {
+    return o;
+  } else {
+    provider_options p;
+    if constexpr (std::is_same_v<CodecOptions, kinovi_options>) p.kinovi_schema = o.schema;
+    if constexpr (requires { o.region; }) p.ark_region = o.region;
+    return p;
+  }
 }
 
 inline std::string env_or_empty(std::string_view name) {
@@ -447,7 +443,7 @@ class client {
   std::optional<http::request> provider_cancel_request(std::string_view id) const {
     return provider_.cancel_request(id);
   }
-  validate_options provider_validate_options() const { return detail::validate_options_for(options_.codec); }
+  provider_options provider_choices() const { return detail::provider_options_for(options_.codec); }
 
   // ---- slots -------------------------------------------------------------------------------------------
   void release_slot(const std::string& id) {
@@ -592,9 +588,9 @@ class client {
   /// slot and tries again when one of this client's tasks ends (the limiter's release) or after hold_delay(),
   /// whichever comes first.
   asio::awaitable<task> submit_held(request r, std::chrono::milliseconds hold_limit, clock::time_point* deadline_out) {
-    check(current_provider_id(), r, provider_validate_options());  // throws invalid_request; nothing sent
-    const http::request http_req = provider_encode_create(r);      // may throw invalid_request
-    const auto estimated = estimate(current_provider_id(), r, detail::pricing_options_for(options_.codec));
+    check(current_provider_id(), r, provider_choices());       // throws invalid_request; nothing sent
+    const http::request http_req = provider_encode_create(r);  // may throw invalid_request
+    const auto estimated = estimate(current_provider_id(), r, provider_choices());
 
     co_await limiter_.acquire();
     bool slot_owned = true;
