@@ -23,6 +23,7 @@
 #include <seedance/detail/asio_config.hpp>
 
 #include <seedance/client.hpp>
+#include <seedance/create_outcome.hpp>
 #include <seedance/error.hpp>
 #include <seedance/jobs/job.hpp>
 #include <seedance/request.hpp>
@@ -428,7 +429,10 @@ class job_runner {
   /// True when a failed create provably made no task: the provider refused it with a 4xx answer (a 429, a
   /// rejected or unauthorized request, no credits), the connection failed before anything was sent, or the client
   /// calls it safe to repeat. A 5xx answer, an unreadable 2xx or a lost connection may have made one.
+  /// Built on the library's decision (may_have_created_task), and stricter: a 5xx answer counts as "may have
+  /// made one" here, since a store that resubmits runs unattended.
   static bool nothing_created(const error& e) {
+    if (may_have_created_task(e.code())) return false;
     if (e.details().retry_safe) return true;
     if (e.code().category() != error_category() || e.details().http_status >= 500) return false;
     switch (static_cast<errc>(e.code().value())) {
