@@ -19,6 +19,7 @@
 // `upscaleResolution`), so their rows use the legacy schema and the legacy price table.
 #include <seedance/capabilities.hpp>
 #include <seedance/client.hpp>
+#include <seedance/create_outcome.hpp>
 #include <seedance/error.hpp>
 #include <seedance/pricing.hpp>
 #include <seedance/providers/aihubmax.hpp>
@@ -539,18 +540,23 @@ void kinovi_http_rows(sheet& s, std::string cause400, const std::function<void(v
     v.holds(sd::is_retryable(sd::operation_kind::create, e.code(), e.details().retry_safe),
             "a create refused with 429 may be tried again");
   });
-  s.gap("429 | Concurrency limit exceeded | Too many tasks in progress, wait for some to complete",
-        "a create refused with a plain 429 (no `limit` in the body) is retried by the general policy and fails "
-        "after max_create_attempts instead of being held until a task finishes",
-        [](verdict& v) {
-          const auto e = sd::kinovi::decode_error(response(429, R"({"message":"Concurrency limit exceeded"})"));
-          const sd::retry_policy policy;
-          sd::jitter_source jitter;
-          const auto d = sd::decide_retry(policy, sd::operation_kind::create, policy.max_create_attempts, e.code(),
-                                          e.details().retry_safe, e.details().retry_after, jitter);
-          v.holds(d.retry, "a create refused with 429 is still held after max_create_attempts tries");
-          v.holds(d.delay <= std::chrono::seconds{30}, "the wait between tries is at most 30 s");
-        });
+  s.row("429 | Concurrency limit exceeded | Too many tasks in progress, wait for some to complete", [](verdict& v) {
+    // The task was not created: the client holds the create until one of its own tasks ends, trying again
+    // after a pause of at most 30 s, bounded by the caller's deadline (tests/integration/create_hold_test).
+    const auto e = sd::kinovi::decode_error(response(429, R"({"message":"Concurrency limit exceeded"})"));
+    v.equal(code_of(e), errc::rate_limited, "errc of a plain 429");
+    v.holds(!sd::may_have_created_task(e.code()), "a create refused with 429 made no task");
+    v.holds(sd::is_tasks_in_progress_limit(e.details()),
+            "a plain 429 counts as the tasks-in-progress limit: held until a task of this client ends");
+    const sd::retry_policy policy;
+    sd::jitter_source jitter;
+    for (int holds = 1; holds <= 40; ++holds) {
+      v.holds(sd::hold_delay(policy, holds, std::nullopt, jitter) <= std::chrono::seconds{30},
+              "the pause between tries is at most 30 s (hold " + std::to_string(holds) + ")");
+      v.holds(sd::hold_delay(policy, holds, std::chrono::seconds{600}, jitter) <= std::chrono::seconds{30},
+              "even when Retry-After asks for longer (hold " + std::to_string(holds) + ")");
+    }
+  });
   s.row("500 | Server error | Internal error, retry later", [](verdict& v) {
     const auto e = sd::kinovi::decode_error(response(500, R"({"message":"Server error"})"));
     v.equal(code_of(e), errc::server_error, "errc of HTTP 500");
