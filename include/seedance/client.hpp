@@ -832,10 +832,10 @@ class client {
   template <class T, class Token>
   auto run(asio::awaitable<T> op, Token&& token) {
     return asio::async_initiate<Token, void(std::error_code, T)>(
-        [this](auto handler, asio::awaitable<T> op) {
+        [this](auto handler, asio::awaitable<T> operation) {
           auto slot = asio::get_associated_cancellation_slot(handler);
           auto handler_ex = asio::get_associated_executor(handler, executor_);
-          asio::co_spawn(executor_, std::move(op),
+          asio::co_spawn(executor_, std::move(operation),
                          asio::bind_cancellation_slot(
                              slot, [h = std::move(handler), handler_ex](std::exception_ptr ep, T value) mutable {
                                const auto ec = detail::code_of(ep);

@@ -206,8 +206,8 @@ struct sim_ark {
       if (*n < -1 || *n > 4294967295LL) return fail(out_of_range("seed", "must be between -1 and 4294967295"));
       spec.seed = *n;
     }
-    if (const auto* id = member(body, "safety_identifier"))
-      if (!id->is_string()) return fail(wrong_type("safety_identifier", "a string"));
+    if (const auto* safety = member(body, "safety_identifier"))
+      if (!safety->is_string()) return fail(wrong_type("safety_identifier", "a string"));
     spec.cost = tokens(spec.resolution, spec.ratio, spec.duration);
     return check;
   }
@@ -311,9 +311,9 @@ struct sim_ark {
       } else if (kind == "draft_task") {
         const auto* draft = member(item, "draft_task");
         if (!draft || !draft->is_object()) return missing(at + ".draft_task");
-        const auto* id = member(draft->get_object(), "id");
-        if (!id) return missing(at + ".draft_task.id");
-        if (!id->is_string()) return wrong_type(at + ".draft_task.id", "a string");
+        const auto* draft_id = member(draft->get_object(), "id");
+        if (!draft_id) return missing(at + ".draft_task.id");
+        if (!draft_id->is_string()) return wrong_type(at + ".draft_task.id", "a string");
         if (!rule.draft) return conflict(at, "draft_task is only supported by seedance-1-5-pro");
         ++drafts;
       } else {
