@@ -574,6 +574,22 @@ TEST_F(Cli, EstimateSendsNothing) {
   EXPECT_EQ(sim_->count(request_kind::create), 0u);
 }
 
+// Kinovi API image-to-video, pricing: "| 1080p (default) | 83 cr/sec |"; Kinovi Image-to-Video model, pricing: "4s |
+// 160 | $0.80" ($0.005 per credit). With no resolution the legacy estimate prices the documented default.
+TEST_F(Cli, LegacyKinoviEstimateWithoutResolutionPricesTheDefault1080pInCreditsAndDollars) {
+  const auto r = run({"estimate", "--legacy", "--image", "https://example.com/a.png", "--duration", "5"}, false);
+  EXPECT_SUCCESS(r);
+  EXPECT_NE(r.out.find("estimate    415 credits\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("$2.075"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("default 1080p"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("720p rate, 200 credits"), std::string::npos) << r.out;
+  const auto j =
+      run({"estimate", "--legacy", "--image", "https://example.com/a.png", "--duration", "5", "--json"}, false);
+  EXPECT_SUCCESS(j);
+  EXPECT_NE(j.out.find(R"("usd":{"amount":2.075,"unit":"usd")"), std::string::npos) << j.out;
+  EXPECT_EQ(sim_->count(request_kind::create), 0u);
+}
+
 /// Every "amount" of `json_text` that is not written as a plain decimal number (e.g. Boost.JSON's `2E2`).
 std::vector<std::string> amounts_not_plain(const std::string& json_text) {
   static const std::regex amount(R"re("amount":([^,}\]]*))re");
