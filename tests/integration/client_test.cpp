@@ -1,6 +1,7 @@
 // End-to-end tests of client<Provider> against the simulator over real TLS on 127.0.0.1.
 #include <seedance/seedance.hpp>
 #include <seedance/testing/simulator.hpp>
+#include <support/run_coroutine.hpp>
 
 #include <gtest/gtest.h>
 #include <asio/co_spawn.hpp>
@@ -26,31 +27,8 @@ using namespace std::chrono_literals;
 namespace st = seedance::testing;
 using seedance::errc;
 
-/// Runs handlers of `io` until `done()` (restarting it when it runs out of work between steps).
-template <class Pred>
-void pump(asio::io_context& io, Pred done) {
-  while (!done()) {
-    io.restart();
-    io.run_one_for(50ms);
-  }
-}
-
-/// Runs `a` on `io` until it completes (pooled connections keep io busy, so run() alone would not return).
-template <class T>
-T run(asio::io_context& io, asio::awaitable<T> a) {
-  // Completed on this thread (not through asio::use_future's system-executor thread, which TSan cannot follow).
-  std::exception_ptr failure;
-  std::optional<T> result;
-  bool done = false;
-  asio::co_spawn(io, std::move(a), [&](std::exception_ptr e, T value) {
-    failure = e;
-    if (!e) result.emplace(std::move(value));
-    done = true;
-  });
-  pump(io, [&] { return done; });
-  if (failure) std::rethrow_exception(failure);
-  return std::move(*result);
-}
+using seedance::test_support::pump;
+using seedance::test_support::run;
 
 st::simulator_options fast_sim() {
   st::simulator_options o;

@@ -6,6 +6,7 @@
 #include <seedance/testing/certificates.hpp>
 #include <seedance/testing/simulator.hpp>
 
+#include <support/run_coroutine.hpp>
 #include <support/tls_server.hpp>
 
 #include <gtest/gtest.h>
@@ -27,14 +28,7 @@ namespace st = seedance::testing;
 using seedance::errc;
 using seedance::provider_id;
 
-/// Runs handlers of `io` until `done()`.
-template <class Pred>
-void pump(asio::io_context& io, Pred done) {
-  while (!done()) {
-    io.restart();
-    io.run_one_for(50ms);
-  }
-}
+using seedance::test_support::pump;
 
 /// An account allowing `limit` Kinovi tasks in progress, answering a create beyond it with a plain 429, and
 /// tasks of 20 s of simulated time (1 s at this time scale).

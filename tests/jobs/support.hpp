@@ -6,6 +6,7 @@
 #include <seedance/detail/mp4_check.hpp>
 #include <seedance/providers/kinovi.hpp>
 #include <seedance/testing/simulator.hpp>
+#include <support/run_coroutine.hpp>
 
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
@@ -25,30 +26,8 @@ namespace seedance::jobs_test {
 using namespace std::chrono_literals;
 namespace st = seedance::testing;
 
-/// Runs handlers of `io` until `done()` (restarting it when it runs out of work between steps).
-template <class Pred>
-void pump(asio::io_context& io, Pred done) {
-  while (!done()) {
-    io.restart();
-    io.run_one_for(50ms);
-  }
-}
-
-/// Runs `a` on `io` until it completes; rethrows what it threw.
-template <class T>
-T run(asio::io_context& io, asio::awaitable<T> a) {
-  std::exception_ptr failure;
-  std::optional<T> result;
-  bool done = false;
-  asio::co_spawn(io, std::move(a), [&](std::exception_ptr e, T value) {
-    failure = e;
-    if (!e) result.emplace(std::move(value));
-    done = true;
-  });
-  pump(io, [&] { return done; });
-  if (failure) std::rethrow_exception(failure);
-  return std::move(*result);
-}
+using seedance::test_support::pump;
+using seedance::test_support::run;
 
 /// The void form of run().
 inline void run(asio::io_context& io, asio::awaitable<void> a) {

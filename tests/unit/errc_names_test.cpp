@@ -1,6 +1,7 @@
 // seedance::to_string(errc): every error code has its own identifier-like name, the one --json output, logs
 // and the soak report print.
 #include <seedance/error.hpp>
+#include <support/every_errc.hpp>
 
 #include <gtest/gtest.h>
 
@@ -16,16 +17,7 @@ using seedance::errc;
 static_assert(seedance::to_string(errc::outcome_unknown) == "outcome_unknown", "usable in constant expressions");
 static_assert(seedance::to_string(static_cast<errc>(0)) == "?", "a value that is no enumerator has no name");
 
-constexpr errc every_code[] = {errc::invalid_request,    errc::unsupported,       errc::connect_failed,
-                               errc::tls_failed,         errc::connection_closed, errc::timeout,
-                               errc::idle_timeout,       errc::protocol_error,    errc::message_too_large,
-                               errc::too_many_redirects, errc::insecure_redirect, errc::proxy_failed,
-                               errc::unauthorized,       errc::forbidden,         errc::insufficient_credits,
-                               errc::not_found,          errc::rate_limited,      errc::server_error,
-                               errc::rejected,           errc::bad_response,      errc::task_failed,
-                               errc::task_cancelled,     errc::task_expired,      errc::deadline_exceeded,
-                               errc::outcome_unknown,    errc::output_expired,    errc::file_exists,
-                               errc::io_error,           errc::invalid_video};
+constexpr const auto& every_code = seedance::test_support::every_errc;
 
 bool is_identifier(std::string_view name) {
   return !name.empty() && name.front() != '_' && name.back() != '_' &&

@@ -1,5 +1,6 @@
 // Error codes, categories, conditions, HTTP status mapping and redaction.
 #include <seedance/error.hpp>
+#include <support/every_errc.hpp>
 
 #include <gtest/gtest.h>
 
@@ -25,16 +26,7 @@ TEST(Error, CategoryNamesAndMessages) {
 }
 
 TEST(Error, EveryCodeHasItsOwnMessage) {
-  const errc all[] = {errc::invalid_request,    errc::unsupported,       errc::connect_failed,
-                      errc::tls_failed,         errc::connection_closed, errc::timeout,
-                      errc::idle_timeout,       errc::protocol_error,    errc::message_too_large,
-                      errc::too_many_redirects, errc::insecure_redirect, errc::proxy_failed,
-                      errc::unauthorized,       errc::forbidden,         errc::insufficient_credits,
-                      errc::not_found,          errc::rate_limited,      errc::server_error,
-                      errc::rejected,           errc::bad_response,      errc::task_failed,
-                      errc::task_cancelled,     errc::task_expired,      errc::deadline_exceeded,
-                      errc::outcome_unknown,    errc::output_expired,    errc::file_exists,
-                      errc::io_error,           errc::invalid_video};
+  const auto& all = seedance::test_support::every_errc;
   for (errc e : all) {
     const std::string m = seedance::make_error_code(e).message();
     EXPECT_FALSE(m.empty());
